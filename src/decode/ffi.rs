@@ -1,0 +1,67 @@
+//! The few FFmpeg settings ffmpeg-next's safe API does not expose, each in
+//! one small `unsafe` function.
+
+use ffmpeg_next as ff;
+use ff::ffi;
+
+/// Turns on frame + slice threading with `threads` threads (0 = auto) on a
+/// codec context that has not been opened yet.
+pub fn set_threading(ctx: &mut ff::codec::context::Context, threads: usize) {
+    // SAFETY: `ctx` owns a valid AVCodecContext that is not opened yet;
+    // these are plain integer fields read by avcodec_open2.
+    unsafe {
+        let p = ctx.as_mut_ptr();
+        (*p).thread_count = threads.min(64) as i32;
+        (*p).thread_type = (ffi::FF_THREAD_FRAME | ffi::FF_THREAD_SLICE) as i32;
+    }
+}
+
+/// Asks the decoder to skip non-key frames (`skip_frame = AVDISCARD_NONKEY`),
+/// as PyAV's `codec_context.skip_frame = "NONKEY"` does. Some decoders
+/// (FFmpeg's VP9) ignore it.
+pub fn set_skip_nonkey(ctx: &mut ff::codec::context::Context) {
+    // SAFETY: as above, a plain enum field of an unopened context.
+    unsafe {
+        (*ctx.as_mut_ptr()).skip_frame = ffi::AVDiscard::AVDISCARD_NONKEY;
+    }
+}
+
+/// Sets `AVStream.discard` for every stream of `input`: `keep` gets
+/// `keep_discard`, all others `AVDISCARD_ALL`, so the demuxer skips them
+/// (for MP4/MOV it then never even reads the dropped samples).
+pub fn set_stream_discard(input: &mut ff::format::context::Input, keep: usize, keyframes: bool) {
+    // SAFETY: `input` owns a valid opened AVFormatContext; `streams` holds
+    // `nb_streams` valid stream pointers, and `discard` is a plain field the
+    // demuxer reads on each av_read_frame.
+    unsafe {
+        let ctx = input.as_mut_ptr();
+        for i in 0..(*ctx).nb_streams as usize {
+            let st = *(*ctx).streams.add(i);
+            (*st).discard = if i != keep {
+                ffi::AVDiscard::AVDISCARD_ALL
+            } else if keyframes {
+                ffi::AVDiscard::AVDISCARD_NONKEY
+            } else {
+                ffi::AVDiscard::AVDISCARD_DEFAULT
+            };
+        }
+    }
+}
+
+/// `pts` value FFmpeg uses for "no timestamp".
+pub const NOPTS: i64 = ffi::AV_NOPTS_VALUE;
+
+/// Configures swscale's YUV→RGB matrix and ranges: source matrix `space`
+/// (an `AVColorSpace` value, which swscale's `SWS_CS_*` constants mirror),
+/// source full range or not, output full-range RGB.
+pub fn set_colorspace(scaler: &mut ff::software::scaling::Context, space: i32, src_full: bool) {
+    // SAFETY: the scaler owns a valid SwsContext; sws_getCoefficients
+    // returns a pointer to a static table for any input (unknown values
+    // fall back to the default), which sws_setColorspaceDetails copies.
+    unsafe {
+        let ctx = scaler.as_mut_ptr();
+        let src = ffi::sws_getCoefficients(space);
+        let dst = ffi::sws_getCoefficients(ffi::SWS_CS_DEFAULT as i32);
+        ffi::sws_setColorspaceDetails(ctx, src, src_full as i32, dst, 1, 0, 1 << 16, 1 << 16);
+    }
+}

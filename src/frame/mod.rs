@@ -1,0 +1,61 @@
+//! Frames as the pipeline sees them: metadata, the full-resolution RGB
+//! image, and a small analysis image, converted from FFmpeg frames.
+
+mod analysis;
+mod convert;
+
+use serde::Serialize;
+
+pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
+pub use convert::RgbConverter;
+pub use image::RgbImage;
+
+/// Where a frame sits in its video.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameMeta {
+    /// Seconds since the start of the stream.
+    pub time: f64,
+    /// Raw presentation time in seconds (`pts × time_base`), as PyAV's
+    /// `frame.time`; output file names use it, as video-sampler does.
+    pub pts_time: f64,
+    /// Raw presentation timestamp.
+    pub pts: i64,
+    /// `int(pts_time × average fps)`: the frame's position in the video.
+    pub frame_index: u64,
+    /// Ordinal among the frames the decoder returned.
+    pub decode_index: u64,
+    /// Whether the frame is a key frame.
+    pub key_frame: bool,
+}
+
+/// A frame offered to the buffer and gate, with what they noted about it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Position in the video.
+    pub meta: FrameMeta,
+    /// The full-resolution image (what gets written).
+    pub image: RgbImage,
+    /// The same picture downscaled to at most [`ANALYSIS_MAX_SIDE`] pixels
+    /// on its longer side, for features that do not need full resolution.
+    pub analysis: RgbImage,
+    /// Notes the buffer and gate added (hashes, scores, reasons).
+    pub notes: Notes,
+}
+
+/// What the stages of the pipeline recorded about a frame; all of it goes
+/// into the manifest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Notes {
+    /// The perceptual hash the buffer used, as hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// For a duplicate: the time (pts seconds) of the kept frame it matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<f64>,
+    /// For a duplicate: Hamming distance to the frame it matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<u32>,
+    /// Gate name and score, when a scoring gate looked at the frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate_score: Option<f64>,
+}

