@@ -154,12 +154,12 @@ impl BufferConfig {
 #[cfg(test)]
 pub(crate) mod testing {
     //! Constructed frames for buffer and gate tests.
-    use crate::frame::{Candidate, FrameMeta, Notes, RgbImage};
+    use crate::frame::{Candidate, FrameMeta, RgbImage};
 
     /// A candidate at `t` seconds whose image is `img`.
     pub fn candidate(t: f64, img: RgbImage) -> Candidate {
-        Candidate {
-            meta: FrameMeta {
+        Candidate::new(
+            FrameMeta {
                 time: t,
                 pts_time: t,
                 pts: (t * 1000.0) as i64,
@@ -167,10 +167,8 @@ pub(crate) mod testing {
                 decode_index: (t * 25.0) as u64,
                 key_frame: true,
             },
-            analysis: img.clone(),
-            image: img,
-            notes: Notes::default(),
-        }
+            img,
+        )
     }
 
     /// A 64×64 image: a horizontal gradient, a vertical one or a checker

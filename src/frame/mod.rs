@@ -4,6 +4,8 @@
 mod analysis;
 mod convert;
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
@@ -35,11 +37,29 @@ pub struct Candidate {
     pub meta: FrameMeta,
     /// The full-resolution image (what gets written).
     pub image: RgbImage,
-    /// The same picture downscaled to at most [`ANALYSIS_MAX_SIDE`] pixels
-    /// on its longer side, for features that do not need full resolution.
-    pub analysis: RgbImage,
     /// Notes the buffer and gate added (hashes, scores, reasons).
     pub notes: Notes,
+    analysis: OnceLock<RgbImage>,
+}
+
+impl Candidate {
+    /// A frame with no notes yet.
+    pub fn new(meta: FrameMeta, image: RgbImage) -> Self {
+        Candidate {
+            meta,
+            image,
+            notes: Notes::default(),
+            analysis: OnceLock::new(),
+        }
+    }
+
+    /// The picture downscaled to at most [`ANALYSIS_MAX_SIDE`] pixels on
+    /// its longer side, for features that do not need full resolution.
+    /// Computed once, on first use.
+    pub fn analysis(&self) -> &RgbImage {
+        self.analysis
+            .get_or_init(|| analysis_image(&self.image, ANALYSIS_MAX_SIDE))
+    }
 }
 
 /// What the stages of the pipeline recorded about a frame; all of it goes

@@ -133,10 +133,16 @@ impl fmt::Display for ImageHash {
 
 /// Computes the hash of kind `kind` with `hash_size` (≥ 2) on a gray image.
 pub fn hash_gray(kind: HashKind, gray: &GrayImage, hash_size: usize) -> ImageHash {
+    let (w, h) = thumbnail_size(kind, hash_size);
+    hash_thumbnail(kind, &pil::resize_lanczos(gray, w, h), hash_size)
+}
+
+/// The hash of an already resized thumbnail.
+fn hash_thumbnail(kind: HashKind, small: &GrayImage, hash_size: usize) -> ImageHash {
     match kind {
-        HashKind::Phash => phash(gray, hash_size),
-        HashKind::Ahash => ahash(gray, hash_size),
-        HashKind::Dhash => dhash(gray, hash_size),
+        HashKind::Phash => phash_bits(small, hash_size),
+        HashKind::Ahash => ahash_bits(small),
+        HashKind::Dhash => dhash_bits(small, hash_size),
     }
 }
 
@@ -148,15 +154,28 @@ pub fn hash_rgb(
     height: usize,
     hash_size: usize,
 ) -> ImageHash {
-    hash_gray(kind, &pil::rgb_to_luma(rgb, width, height), hash_size)
+    let (w, h) = thumbnail_size(kind, hash_size);
+    hash_thumbnail(kind, &pil::luma_thumbnail(rgb, width, height, w, h), hash_size)
+}
+
+/// The thumbnail each hash is computed on.
+fn thumbnail_size(kind: HashKind, hash_size: usize) -> (usize, usize) {
+    match kind {
+        HashKind::Phash => (hash_size * 4, hash_size * 4),
+        HashKind::Ahash => (hash_size, hash_size),
+        HashKind::Dhash => (hash_size + 1, hash_size),
+    }
 }
 
 /// `imagehash.phash(img, hash_size, highfreq_factor=4)`: unnormalised 2-D
 /// DCT-II of the 4N×4N LANCZOS thumbnail, top-left N×N block compared with
 /// its median.
 pub fn phash(gray: &GrayImage, hash_size: usize) -> ImageHash {
+    hash_gray(HashKind::Phash, gray, hash_size)
+}
+
+fn phash_bits(small: &GrayImage, hash_size: usize) -> ImageHash {
     let m = hash_size * 4;
-    let small = pil::resize_lanczos(gray, m, m);
     let px: Vec<f64> = small.data.iter().map(|&v| v as f64).collect();
     // cos table: c[k][n] = cos(pi * k * (2n + 1) / (2M)), k < N.
     let cos: Vec<f64> = (0..hash_size)
@@ -192,7 +211,10 @@ pub fn phash(gray: &GrayImage, hash_size: usize) -> ImageHash {
 /// `imagehash.average_hash(img, hash_size)`: pixels of the N×N LANCZOS
 /// thumbnail above their mean.
 pub fn ahash(gray: &GrayImage, hash_size: usize) -> ImageHash {
-    let small = pil::resize_lanczos(gray, hash_size, hash_size);
+    hash_gray(HashKind::Ahash, gray, hash_size)
+}
+
+fn ahash_bits(small: &GrayImage) -> ImageHash {
     let mean = small.data.iter().map(|&v| v as f64).sum::<f64>() / small.data.len().max(1) as f64;
     ImageHash::from_bits(small.data.iter().map(|&v| v as f64 > mean).collect())
 }
@@ -200,8 +222,11 @@ pub fn ahash(gray: &GrayImage, hash_size: usize) -> ImageHash {
 /// `imagehash.dhash(img, hash_size)`: for the (N+1)×N LANCZOS thumbnail,
 /// whether each pixel is brighter than its left neighbour.
 pub fn dhash(gray: &GrayImage, hash_size: usize) -> ImageHash {
+    hash_gray(HashKind::Dhash, gray, hash_size)
+}
+
+fn dhash_bits(small: &GrayImage, hash_size: usize) -> ImageHash {
     let w = hash_size + 1;
-    let small = pil::resize_lanczos(gray, w, hash_size);
     let mut bits = Vec::with_capacity(hash_size * hash_size);
     for row in small.data.chunks_exact(w) {
         for x in 1..w {

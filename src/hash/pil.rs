@@ -102,79 +102,148 @@ fn precompute(in_size: usize, out_size: usize) -> Coeffs {
     }
 }
 
+/// Pillow's `clip8`: the fixed-point sum shifted back to 8 bits, clamped.
 #[inline]
-fn clip8(acc: i64) -> u8 {
+fn clip8(acc: i32) -> u8 {
     (acc >> PRECISION_BITS).clamp(0, 255) as u8
+}
+
+/// One output sample: Pillow's `int` accumulator (wrapping, like C's
+/// `int`, which never overflows for 8-bit input and normalised weights),
+/// written so the compiler vectorises it.
+#[inline(always)]
+fn convolve(px: &[u8], k: &[i32]) -> u8 {
+    let acc = px
+        .iter()
+        .zip(k)
+        .fold(1i32 << (PRECISION_BITS - 1), |acc, (&p, &w)| {
+            acc.wrapping_add((p as i32).wrapping_mul(w))
+        });
+    clip8(acc)
 }
 
 /// Pillow's `Image.resize((out_w, out_h), Image.LANCZOS)` for an `L` image,
 /// bit for bit (horizontal pass first, over the source rows the vertical
 /// pass needs).
 pub fn resize_lanczos(img: &GrayImage, out_w: usize, out_h: usize) -> GrayImage {
-    if out_w == 0 || out_h == 0 || img.width == 0 || img.height == 0 {
+    if out_w == img.width && out_h == img.height {
+        return img.clone();
+    }
+    resample(img.width, img.height, out_w, out_h, |y, row| {
+        row.copy_from_slice(&img.data[y * img.width..(y + 1) * img.width])
+    })
+}
+
+/// `img.convert("L").resize((out_w, out_h), LANCZOS)` on packed RGB24
+/// pixels, converting one row at a time instead of the whole image.
+pub fn luma_thumbnail(rgb: &[u8], width: usize, height: usize, out_w: usize, out_h: usize) -> GrayImage {
+    if rgb.len() < width * height * 3 {
+        return resample(0, 0, out_w, out_h, |_, _| {});
+    }
+    if out_w == width && out_h == height {
+        return rgb_to_luma(rgb, width, height);
+    }
+    resample(width, height, out_w, out_h, |y, row| {
+        let src = &rgb[y * width * 3..(y + 1) * width * 3];
+        for (o, p) in row.iter_mut().zip(src.chunks_exact(3)) {
+            *o = ((19595 * p[0] as u32 + 38470 * p[1] as u32 + 7471 * p[2] as u32 + 0x8000) >> 16)
+                as u8;
+        }
+    })
+}
+
+/// The two-pass resampler; `fill(y, row)` writes source row `y`. Runs a
+/// copy compiled for AVX2 where the CPU has it (the sums then vectorise;
+/// the integer results are the same).
+fn resample(
+    src_w: usize,
+    src_h: usize,
+    out_w: usize,
+    out_h: usize,
+    fill: impl FnMut(usize, &mut [u8]),
+) -> GrayImage {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { resample_avx2(src_w, src_h, out_w, out_h, fill) };
+    }
+    resample_impl(src_w, src_h, out_w, out_h, fill)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn resample_avx2(
+    src_w: usize,
+    src_h: usize,
+    out_w: usize,
+    out_h: usize,
+    fill: impl FnMut(usize, &mut [u8]),
+) -> GrayImage {
+    resample_impl(src_w, src_h, out_w, out_h, fill)
+}
+
+#[inline(always)]
+fn resample_impl(
+    src_w: usize,
+    src_h: usize,
+    out_w: usize,
+    out_h: usize,
+    mut fill: impl FnMut(usize, &mut [u8]),
+) -> GrayImage {
+    if out_w == 0 || out_h == 0 || src_w == 0 || src_h == 0 {
         return GrayImage {
             width: out_w,
             height: out_h,
             data: vec![0; out_w * out_h],
         };
     }
-    if out_w == img.width && out_h == img.height {
-        return img.clone();
-    }
-    let need_h = out_w != img.width;
-    let need_v = out_h != img.height;
-    let horiz = precompute(img.width, out_w);
-    let mut vert = precompute(img.height, out_h);
-
-    let (mut src, mut src_w, mut src_h) = (img.data.clone(), img.width, img.height);
-    if need_h {
+    let need_h = out_w != src_w;
+    let horiz = precompute(src_w, out_w);
+    let mut vert = precompute(src_h, out_h);
+    // Horizontal pass over the rows the vertical pass uses (all of them
+    // when the width is unchanged), written transposed: one column per
+    // output x, so the vertical sums read contiguous memory.
+    let (first, rows) = if need_h {
         let first = vert.bounds[0].0;
         let (lmin, ln) = vert.bounds[out_h - 1];
-        let last = lmin + ln;
         for b in vert.bounds.iter_mut() {
             b.0 -= first;
         }
-        let rows = last - first;
-        let mut tmp = vec![0u8; out_w * rows];
-        let half = 1i64 << (PRECISION_BITS - 1);
-        for y in 0..rows {
-            let row = &img.data[(y + first) * img.width..(y + first + 1) * img.width];
-            for xx in 0..out_w {
+        (first, lmin + ln - first)
+    } else {
+        (0, src_h)
+    };
+    let mut row = vec![0u8; src_w];
+    let mut cols = vec![0u8; out_w * rows];
+    for y in 0..rows {
+        fill(y + first, &mut row);
+        for xx in 0..out_w {
+            cols[xx * rows + y] = if need_h {
                 let (xmin, n) = horiz.bounds[xx];
-                let k = &horiz.weights[xx * horiz.ksize..xx * horiz.ksize + n];
-                let mut acc = half;
-                for (px, w) in row[xmin..xmin + n].iter().zip(k) {
-                    acc += *px as i64 * *w as i64;
-                }
-                tmp[y * out_w + xx] = clip8(acc);
+                convolve(&row[xmin..xmin + n], &horiz.weights[xx * horiz.ksize..][..n])
+            } else {
+                row[xx]
+            };
+        }
+    }
+    let mut out = vec![0u8; out_w * out_h];
+    if out_h == src_h {
+        for xx in 0..out_w {
+            for y in 0..rows {
+                out[y * out_w + xx] = cols[xx * rows + y];
             }
         }
-        src = tmp;
-        src_w = out_w;
-        src_h = rows;
-    }
-    if !need_v {
-        return GrayImage {
-            width: src_w,
-            height: src_h,
-            data: src,
-        };
-    }
-    let mut out = vec![0u8; src_w * out_h];
-    let half = 1i64 << (PRECISION_BITS - 1);
-    for yy in 0..out_h {
-        let (ymin, n) = vert.bounds[yy];
-        let k = &vert.weights[yy * vert.ksize..yy * vert.ksize + n];
-        for xx in 0..src_w {
-            let mut acc = half;
-            for (y, w) in k.iter().enumerate() {
-                acc += src[(ymin + y) * src_w + xx] as i64 * *w as i64;
+    } else {
+        for yy in 0..out_h {
+            let (ymin, n) = vert.bounds[yy];
+            let k = &vert.weights[yy * vert.ksize..][..n];
+            for xx in 0..out_w {
+                out[yy * out_w + xx] = convolve(&cols[xx * rows + ymin..][..n], k);
             }
-            out[yy * src_w + xx] = clip8(acc);
         }
     }
     GrayImage {
-        width: src_w,
+        width: out_w,
         height: out_h,
         data: out,
     }

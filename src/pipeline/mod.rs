@@ -16,7 +16,7 @@ use crate::buffer::Verdict;
 use crate::config::SampleConfig;
 use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
 use crate::error::{Error, Result};
-use crate::frame::{analysis_image, Candidate, FrameMeta, Notes, RgbConverter, ANALYSIS_MAX_SIDE};
+use crate::frame::{Candidate, FrameMeta, RgbConverter};
 use crate::sink::Sink;
 
 pub use interval::{IntervalGate, Step};
@@ -175,19 +175,15 @@ fn process(
             reason,
         })?;
         drop(f.frame);
-        let candidate = Candidate {
-            meta: FrameMeta {
-                time: f.time,
-                pts_time: f.pts_time,
-                pts: f.pts,
-                frame_index,
-                decode_index: f.decode_index,
-                key_frame: f.key,
-            },
-            analysis: analysis_image(&image, ANALYSIS_MAX_SIDE),
-            image,
-            notes: Notes::default(),
+        let meta = FrameMeta {
+            time: f.time,
+            pts_time: f.pts_time,
+            pts: f.pts,
+            frame_index,
+            decode_index: f.decode_index,
+            key_frame: f.key,
         };
+        let candidate = Candidate::new(meta, image);
         report.decoded += 1;
         buffer.push(candidate, &mut from_buffer);
         forward(&mut from_buffer, &mut from_gate, gate, sink, report, false)?;

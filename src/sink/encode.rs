@@ -50,13 +50,17 @@ pub fn encode(img: &RgbImage, format: ImageFormat, quality: u8) -> Result<Vec<u8
     let mut buf = Vec::with_capacity((w * h) as usize / 4);
     match format {
         ImageFormat::Jpg => {
-            let (w16, h16) = (
-                u16::try_from(w).map_err(|_| "too wide for JPEG")?,
-                u16::try_from(h).map_err(|_| "too tall for JPEG")?,
-            );
-            jpeg_encoder::Encoder::new(&mut buf, quality.clamp(1, 100))
-                .encode(img.as_raw(), w16, h16, jpeg_encoder::ColorType::Rgb)
+            let image = turbojpeg::Image {
+                pixels: img.as_raw().as_slice(),
+                width: w as usize,
+                pitch: w as usize * 3,
+                height: h as usize,
+                format: turbojpeg::PixelFormat::RGB,
+            };
+            let quality = quality.clamp(1, 100) as i32;
+            let jpeg = turbojpeg::compress(image, quality, turbojpeg::Subsamp::Sub2x2)
                 .map_err(|e| e.to_string())?;
+            buf.extend_from_slice(&jpeg);
         }
         ImageFormat::Png => image::codecs::png::PngEncoder::new_with_quality(
             &mut buf,
