@@ -8,7 +8,9 @@ use framesift::hash::{hash_rgb, HashKind};
 use framesift::sink::{encode, ImageFormat};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: stage_timings VIDEO")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: stage_timings VIDEO")?;
     init(false)?;
     let opts = DecodeOptions {
         mode: DecodeMode::Keyframes,
@@ -28,10 +30,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _a = analysis_image(&img, ANALYSIS_MAX_SIDE);
         t[2] += s.elapsed().as_secs_f64();
         let s = Instant::now();
-        let _h = hash_rgb(HashKind::Phash, img.as_raw(), img.width() as usize, img.height() as usize, 8);
+        let _h = hash_rgb(
+            HashKind::Phash,
+            img.as_raw(),
+            img.width() as usize,
+            img.height() as usize,
+            8,
+        );
         t[3] += s.elapsed().as_secs_f64();
         let s = Instant::now();
-        let g = framesift::hash::pil::rgb_to_luma(img.as_raw(), img.width() as usize, img.height() as usize);
+        let g = framesift::hash::pil::rgb_to_luma(
+            img.as_raw(),
+            img.width() as usize,
+            img.height() as usize,
+        );
         t[6] += s.elapsed().as_secs_f64();
         let s = Instant::now();
         let _r = framesift::hash::pil::resize_lanczos(&g, 32, 32);
@@ -45,7 +57,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n += 1;
         last = Instant::now();
     }
-    let names = ["decode", "to_rgb", "analysis", "phash8", "jpeg_q90", "png", "luma", "lanczos32"];
+    let names = [
+        "decode",
+        "to_rgb",
+        "analysis",
+        "phash8",
+        "jpeg_q90",
+        "png",
+        "luma",
+        "lanczos32",
+    ];
     for (name, v) in names.iter().zip(t) {
         println!("{name:>10}: {:7.2} ms/frame", v * 1000.0 / n as f64);
     }

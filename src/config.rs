@@ -87,10 +87,13 @@ impl SampleConfig {
             ));
         }
         if let Some(end) = self.end_time_s {
-            if !(end > self.start_time_s) {
+            if end.is_nan() || end <= self.start_time_s {
                 return Err(Error::config(
                     "end_time_s",
-                    format!("{end} must be greater than start_time_s ({})", self.start_time_s),
+                    format!(
+                        "{end} must be greater than start_time_s ({})",
+                        self.start_time_s
+                    ),
                 ));
             }
         }

@@ -151,7 +151,10 @@ mod tests {
 
     #[test]
     fn url_folder_names() {
-        assert_eq!(folder_name("http://127.0.0.1:8000/v/cat.mp4?x=1"), "cat.mp4");
+        assert_eq!(
+            folder_name("http://127.0.0.1:8000/v/cat.mp4?x=1"),
+            "cat.mp4"
+        );
         assert_eq!(folder_name("https://host/"), "host");
     }
 }

@@ -63,9 +63,7 @@ pub fn run_jobs(
         .unwrap_or_default()
         .into_iter()
         .zip(jobs)
-        .map(|(r, job)| {
-            r.unwrap_or_else(|| failed(job, "worker thread panicked".to_string(), 0.0))
-        })
+        .map(|(r, job)| r.unwrap_or_else(|| failed(job, "worker thread panicked".to_string(), 0.0)))
         .collect()
 }
 

@@ -29,7 +29,13 @@ pub struct HashBuffer {
 impl HashBuffer {
     /// A buffer comparing `kind` hashes of side `hash_size` against the
     /// last `size` kept ones, duplicates within `max_hamming` bits.
-    pub fn new(kind: HashKind, hash_size: usize, size: usize, max_hamming: u32, debug: bool) -> Self {
+    pub fn new(
+        kind: HashKind,
+        hash_size: usize,
+        size: usize,
+        max_hamming: u32,
+        debug: bool,
+    ) -> Self {
         HashBuffer {
             kind,
             hash_size,
@@ -118,11 +124,23 @@ mod tests {
         let mut buf = HashBuffer::new(HashKind::Phash, 8, 10, 0, false);
         let got = run(
             &mut buf,
-            &[(0.0, 0, 0), (1.0, 1, 0), (2.0, 0, 0), (3.0, 2, 0), (4.0, 1, 0)],
+            &[
+                (0.0, 0, 0),
+                (1.0, 1, 0),
+                (2.0, 0, 0),
+                (3.0, 2, 0),
+                (4.0, 1, 0),
+            ],
         );
         assert_eq!(
             got,
-            vec![(0.0, true), (1.0, true), (2.0, false), (3.0, true), (4.0, false)]
+            vec![
+                (0.0, true),
+                (1.0, true),
+                (2.0, false),
+                (3.0, true),
+                (4.0, false)
+            ]
         );
     }
 
@@ -140,7 +158,14 @@ mod tests {
         let mut buf = HashBuffer::new(HashKind::Phash, 8, 2, 0, false);
         let got = run(
             &mut buf,
-            &[(0.0, 0, 0), (1.0, 1, 0), (2.0, 0, 0), (3.0, 2, 0), (4.0, 0, 0), (5.0, 1, 0)],
+            &[
+                (0.0, 0, 0),
+                (1.0, 1, 0),
+                (2.0, 0, 0),
+                (3.0, 2, 0),
+                (4.0, 0, 0),
+                (5.0, 1, 0),
+            ],
         );
         let kept: Vec<f64> = got.iter().filter(|x| x.1).map(|x| x.0).collect();
         assert_eq!(kept, vec![0.0, 1.0, 3.0, 5.0]);
@@ -156,11 +181,22 @@ mod tests {
         };
         let a = pattern(0, 0);
         let b = pattern(0, 3);
-        let d = hash_rgb(HashKind::Phash, a.as_raw(), 64, 64, 8)
-            .hamming(&hash_rgb(HashKind::Phash, b.as_raw(), 64, 64, 8));
+        let d = hash_rgb(HashKind::Phash, a.as_raw(), 64, 64, 8).hamming(&hash_rgb(
+            HashKind::Phash,
+            b.as_raw(),
+            64,
+            64,
+            8,
+        ));
         assert!(d > 0, "the shaded copy must hash differently for this test");
-        assert_eq!(near(&mut HashBuffer::new(HashKind::Phash, 8, 5, 0, false)), 2);
-        assert_eq!(near(&mut HashBuffer::new(HashKind::Phash, 8, 5, d, false)), 1);
+        assert_eq!(
+            near(&mut HashBuffer::new(HashKind::Phash, 8, 5, 0, false)),
+            2
+        );
+        assert_eq!(
+            near(&mut HashBuffer::new(HashKind::Phash, 8, 5, d, false)),
+            1
+        );
     }
 
     #[test]

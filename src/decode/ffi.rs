@@ -1,8 +1,13 @@
 //! The few FFmpeg settings ffmpeg-next's safe API does not expose, each in
 //! one small `unsafe` function.
 
-use ffmpeg_next as ff;
+// The FFmpeg constants' integer types differ between FFmpeg versions (as
+// bindgen sees them), so the casts below are needed on some and no-ops on
+// others.
+#![allow(clippy::unnecessary_cast)]
+
 use ff::ffi;
+use ffmpeg_next as ff;
 
 /// Turns on frame + slice threading with `threads` threads (0 = auto) on a
 /// codec context that has not been opened yet.
@@ -63,5 +68,33 @@ pub fn set_colorspace(scaler: &mut ff::software::scaling::Context, space: i32, s
         let src = ffi::sws_getCoefficients(space);
         let dst = ffi::sws_getCoefficients(ffi::SWS_CS_DEFAULT as i32);
         ffi::sws_setColorspaceDetails(ctx, src, src_full as i32, dst, 1, 0, 1 << 16, 1 << 16);
+    }
+}
+
+/// The end (byte offset) of the last sample the container's index of
+/// stream `index` points at, if the demuxer built an index (MP4/MOV do,
+/// from the `moov` box). A value past the file's size means the file was
+/// truncated after its header was written.
+pub fn index_end(input: &mut ff::format::context::Input, index: usize) -> Option<i64> {
+    // SAFETY: `input` owns a valid opened AVFormatContext and `index` is one
+    // of its stream indices; avformat_index_get_entry returns either null
+    // or a pointer into the stream's index, valid until the next demuxer
+    // call, and it is only read here.
+    unsafe {
+        let ctx = input.as_mut_ptr();
+        if index >= (*ctx).nb_streams as usize {
+            return None;
+        }
+        let st = *(*ctx).streams.add(index);
+        let n = ffi::avformat_index_get_entries_count(st);
+        let mut end: Option<i64> = None;
+        for i in 0..n {
+            let e = ffi::avformat_index_get_entry(st, i);
+            if !e.is_null() && (*e).pos >= 0 {
+                let stop = (*e).pos + i64::from((*e).size());
+                end = Some(end.map_or(stop, |x| x.max(stop)));
+            }
+        }
+        end
     }
 }

@@ -140,9 +140,11 @@ pub fn init(verbose: bool) -> Result<()> {
 /// Whether `input` is a URL FFmpeg should open rather than a local path.
 pub fn is_url(input: &str) -> bool {
     let lower = input.to_ascii_lowercase();
-    ["http://", "https://", "rtsp://", "rtmp://", "file:", "tcp://", "udp://"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    [
+        "http://", "https://", "rtsp://", "rtmp://", "file:", "tcp://", "udp://",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
 }
 
 fn rational_f64(r: ff::Rational) -> Option<f64> {
@@ -157,13 +159,14 @@ impl VideoSource {
             input: input.to_string(),
             reason,
         };
+        let mut file_len = None;
         if !is_url(input) {
             let path = Path::new(input);
             match std::fs::metadata(path) {
                 Err(e) => return Err(open_err(e.to_string())),
                 Ok(m) if m.is_dir() => return Err(open_err("is a directory".into())),
                 Ok(m) if m.len() == 0 => return Err(open_err("file is empty".into())),
-                Ok(_) => {}
+                Ok(m) => file_len = Some(m.len() as i64),
             }
         }
         let mut ictx = ff::format::input(&input).map_err(|e| open_err(e.to_string()))?;
@@ -192,8 +195,8 @@ impl VideoSource {
         let tb = time_base;
         let info_frames = (stream.frames() > 0).then_some(stream.frames() as u64);
         let avg_fps = rational_f64(stream.avg_frame_rate()).unwrap_or(1.0);
-        let stream_duration = (stream.duration() > 0)
-            .then(|| stream.duration() as f64 * f64::from(tb));
+        let stream_duration =
+            (stream.duration() > 0).then(|| stream.duration() as f64 * f64::from(tb));
         let decoder = ctx.decoder().video().map_err(decode_err)?;
         let container_duration = (ictx.duration() > 0)
             .then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
@@ -209,19 +212,15 @@ impl VideoSource {
             frames: info_frames,
             start_time_s: pts_seconds(start_pts, tb),
         };
-        ffi::set_stream_discard(
-            &mut ictx,
-            stream_index,
-            opts.mode == DecodeMode::Keyframes,
-        );
+        ffi::set_stream_discard(&mut ictx, stream_index, opts.mode == DecodeMode::Keyframes);
         if opts.seek_to_s > 0.0 {
-            let target = ((info.start_time_s + opts.seek_to_s)
-                * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+            let target =
+                ((info.start_time_s + opts.seek_to_s) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
             // A failed seek is not fatal: decoding from the start and
             // dropping early frames gives the same frames, only slower.
             let _ = ictx.seek(target, ..target);
         }
-        Ok(VideoSource {
+        let mut source = VideoSource {
             input_name: input.to_string(),
             ictx,
             decoder,
@@ -236,7 +235,15 @@ impl VideoSource {
             draining: false,
             done: false,
             consecutive_read_errors: 0,
-        })
+        };
+        if let (Some(len), Some(end)) = (file_len, ffi::index_end(&mut source.ictx, stream_index)) {
+            if end > len {
+                source.note_error(format!(
+                    "file is truncated: its index refers to {end} bytes, the file has {len}"
+                ));
+            }
+        }
+        Ok(source)
     }
 
     /// What is known about the video.

@@ -2,9 +2,9 @@
 //! the frame's colour matrix and range (the conversion PyAV 18's
 //! `frame.to_image()` does, byte for byte).
 
-use ffmpeg_next as ff;
 use ff::format::Pixel;
 use ff::software::scaling::{Context as Scaler, Flags};
+use ffmpeg_next as ff;
 
 use crate::decode::set_colorspace;
 
@@ -74,7 +74,9 @@ impl RgbConverter {
             return Err("empty frame".into());
         }
         if w as u64 * h as u64 > MAX_PIXELS {
-            return Err(format!("{w}x{h} is larger than the {MAX_PIXELS}-pixel limit"));
+            return Err(format!(
+                "{w}x{h} is larger than the {MAX_PIXELS}-pixel limit"
+            ));
         }
         let key = Key {
             format: frame.format(),

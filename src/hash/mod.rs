@@ -155,7 +155,11 @@ pub fn hash_rgb(
     hash_size: usize,
 ) -> ImageHash {
     let (w, h) = thumbnail_size(kind, hash_size);
-    hash_thumbnail(kind, &pil::luma_thumbnail(rgb, width, height, w, h), hash_size)
+    hash_thumbnail(
+        kind,
+        &pil::luma_thumbnail(rgb, width, height, w, h),
+        hash_size,
+    )
 }
 
 /// The thumbnail each hash is computed on.

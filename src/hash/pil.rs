@@ -136,7 +136,13 @@ pub fn resize_lanczos(img: &GrayImage, out_w: usize, out_h: usize) -> GrayImage 
 
 /// `img.convert("L").resize((out_w, out_h), LANCZOS)` on packed RGB24
 /// pixels, converting one row at a time instead of the whole image.
-pub fn luma_thumbnail(rgb: &[u8], width: usize, height: usize, out_w: usize, out_h: usize) -> GrayImage {
+pub fn luma_thumbnail(
+    rgb: &[u8],
+    width: usize,
+    height: usize,
+    out_w: usize,
+    out_h: usize,
+) -> GrayImage {
     if rgb.len() < width * height * 3 {
         return resample(0, 0, out_w, out_h, |_, _| {});
     }
@@ -220,7 +226,10 @@ fn resample_impl(
         for xx in 0..out_w {
             cols[xx * rows + y] = if need_h {
                 let (xmin, n) = horiz.bounds[xx];
-                convolve(&row[xmin..xmin + n], &horiz.weights[xx * horiz.ksize..][..n])
+                convolve(
+                    &row[xmin..xmin + n],
+                    &horiz.weights[xx * horiz.ksize..][..n],
+                )
             } else {
                 row[xx]
             };

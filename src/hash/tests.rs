@@ -63,7 +63,10 @@ fn hamming_counts_differing_bits() {
 #[test]
 fn hash_kind_parses_case_insensitively() {
     assert_eq!("PHASH".parse::<HashKind>(), Ok(HashKind::Phash));
-    assert!("md5".parse::<HashKind>().unwrap_err().contains("phash, ahash, dhash"));
+    assert!("md5"
+        .parse::<HashKind>()
+        .unwrap_err()
+        .contains("phash, ahash, dhash"));
 }
 
 #[test]

@@ -84,7 +84,16 @@ mod tests {
             .iter()
             .map(|&t| g.step(t, t))
             .collect();
-        assert_eq!(steps, [Step::Skip, Step::Accept, Step::Accept, Step::Accept, Step::Stop]);
+        assert_eq!(
+            steps,
+            [
+                Step::Skip,
+                Step::Accept,
+                Step::Accept,
+                Step::Accept,
+                Step::Stop
+            ]
+        );
         assert_eq!(g.total, 3);
     }
 

@@ -80,7 +80,11 @@ pub fn sample_video(
     let mut gate = cfg.gate.build()?;
     let opts = DecodeOptions {
         mode: cfg.decode_mode(),
-        seek_to_s: if cfg.precise_seek { 0.0 } else { cfg.start_time_s },
+        seek_to_s: if cfg.precise_seek {
+            0.0
+        } else {
+            cfg.start_time_s
+        },
         threads: cfg.decoder_threads,
     };
     let mut source = VideoSource::open(input, &opts)?;
@@ -170,10 +174,12 @@ fn process(
     let mut from_buffer = Vec::new();
     let mut from_gate = Vec::new();
     for Selected(f, frame_index) in rx.iter() {
-        let image = converter.convert(&f.frame).map_err(|reason| Error::Convert {
-            input: input.to_string(),
-            reason,
-        })?;
+        let image = converter
+            .convert(&f.frame)
+            .map_err(|reason| Error::Convert {
+                input: input.to_string(),
+                reason,
+            })?;
         drop(f.frame);
         let meta = FrameMeta {
             time: f.time,

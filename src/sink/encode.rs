@@ -39,7 +39,9 @@ impl FromStr for ImageFormat {
             "jpg" | "jpeg" => Ok(ImageFormat::Jpg),
             "png" => Ok(ImageFormat::Png),
             "webp" => Ok(ImageFormat::Webp),
-            _ => Err(format!("unknown image format '{s}' (expected jpg, png or webp)")),
+            _ => Err(format!(
+                "unknown image format '{s}' (expected jpg, png or webp)"
+            )),
         }
     }
 }

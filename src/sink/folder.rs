@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
-use super::{encode, frame_stem, write_atomic, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
+use super::{
+    encode, frame_stem, write_atomic, Decision, FrameRecord, ImageFormat, SaveFormat, Sink,
+};
 use crate::buffer::Verdict;
 use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
@@ -119,7 +121,8 @@ impl FolderSink {
                     reason,
                 })
                 .and_then(|bytes| {
-                    write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write image", e))
+                    write_atomic(&path, &bytes)
+                        .map_err(|e| Error::io(&path, "cannot write image", e))
                 });
             let _ = tx.send((idx, res));
         });

@@ -51,7 +51,9 @@ impl Sink for MemorySink {
             .records
             .drain(..)
             .map(|r| {
-                let img = (r.decision == Decision::Saved).then(|| kept.next()).flatten();
+                let img = (r.decision == Decision::Saved)
+                    .then(|| kept.next())
+                    .flatten();
                 (r, img)
             })
             .collect();

@@ -31,7 +31,11 @@ pub fn py_float_repr(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{:e}", x.abs()); // e.g. "1.047e0", shortest round-trip digits
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -57,7 +61,11 @@ pub fn py_float_repr(x: f64) -> String {
         } else {
             digits
         };
-        format!("{sign}{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+        format!(
+            "{sign}{m}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
     }
 }
 
@@ -85,7 +93,13 @@ pub fn frame_stem(pts_time: f64, stem: &str, fmt: &SaveFormat) -> String {
 pub fn sanitize_component(name: &str) -> String {
     let mut s: String = name
         .chars()
-        .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     while s.len() > 120 {
         s.pop();

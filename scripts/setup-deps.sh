@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing framesift needs on Debian 12 / Ubuntu 22.04+:
+# FFmpeg development libraries (ffmpeg-next links them), clang (bindgen), pkg-config,
+# cmake + nasm (libjpeg-turbo with SIMD, built by the turbojpeg crate), the ffmpeg CLI
+# (the tests generate their videos with it), python3 + pip (sample videos come from PyPI),
+# and rustfmt + clippy. Packages already installed are skipped.
+set -euo pipefail
+pkgs=(pkg-config clang libclang-dev cmake nasm ffmpeg
+      libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+      libavfilter-dev libavdevice-dev python3 python3-pip python3-venv time bc)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if command -v rustup >/dev/null 2>&1; then
+  rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
