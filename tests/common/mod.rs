@@ -53,6 +53,17 @@ pub fn framesift() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("framesift").unwrap()
 }
 
+/// Runs `framesift sample VIDEO -o OUT ARGS...`.
+pub fn sample(video: &Path, out: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    framesift()
+        .arg("sample")
+        .arg(video)
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .assert()
+}
+
 /// Parses `OUT/summary.json`.
 pub fn summary(out: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(out.join("summary.json")).unwrap();
