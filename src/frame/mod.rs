@@ -75,7 +75,13 @@ pub struct Notes {
     /// For a duplicate: Hamming distance to the frame it matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<u32>,
-    /// Gate name and score, when a scoring gate looked at the frame.
+    /// Grid buffer: how many of the frame's cell hashes were already seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_hits: Option<usize>,
+    /// Sliding top-k buffer: the frame's score (entropy or compressed size).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buffer_score: Option<f64>,
+    /// The gate's score, when a scoring gate looked at the frame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate_score: Option<f64>,
 }

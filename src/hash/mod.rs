@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use pil::GrayImage;
+pub use pil::{GrayImage, Rect};
 
 /// Which perceptual hash to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -154,10 +154,22 @@ pub fn hash_rgb(
     height: usize,
     hash_size: usize,
 ) -> ImageHash {
+    hash_rgb_region(kind, rgb, width, Rect::full(width, height), hash_size)
+}
+
+/// The hash of the `region` of a packed RGB24 image `width` pixels wide,
+/// as ImageHash computes it on `img.crop(box)`.
+pub fn hash_rgb_region(
+    kind: HashKind,
+    rgb: &[u8],
+    width: usize,
+    region: Rect,
+    hash_size: usize,
+) -> ImageHash {
     let (w, h) = thumbnail_size(kind, hash_size);
     hash_thumbnail(
         kind,
-        &pil::luma_thumbnail(rgb, width, height, w, h),
+        &pil::luma_thumbnail_region(rgb, width, region, w, h),
         hash_size,
     )
 }

@@ -143,14 +143,68 @@ pub fn luma_thumbnail(
     out_w: usize,
     out_h: usize,
 ) -> GrayImage {
-    if rgb.len() < width * height * 3 {
+    luma_thumbnail_region(rgb, width, Rect::full(width, height), out_w, out_h)
+}
+
+/// A rectangle of an image, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    /// Left column.
+    pub x: usize,
+    /// Top row.
+    pub y: usize,
+    /// Width.
+    pub w: usize,
+    /// Height.
+    pub h: usize,
+}
+
+impl Rect {
+    /// The whole `width × height` image.
+    pub fn full(width: usize, height: usize) -> Rect {
+        Rect {
+            x: 0,
+            y: 0,
+            w: width,
+            h: height,
+        }
+    }
+
+    /// Pillow's `img.crop(box)` rectangle for a float box: each coordinate
+    /// rounded half to even (Python's `round`), clamped to the image.
+    pub fn from_pil_box(b: [f64; 4], width: usize, height: usize) -> Rect {
+        let r = |v: f64, max: usize| (v.round_ties_even().max(0.0) as usize).min(max);
+        let (x0, y0, x1, y1) = (
+            r(b[0], width),
+            r(b[1], height),
+            r(b[2], width),
+            r(b[3], height),
+        );
+        Rect {
+            x: x0,
+            y: y0,
+            w: x1.saturating_sub(x0),
+            h: y1.saturating_sub(y0),
+        }
+    }
+}
+
+/// [`luma_thumbnail`] of the `region` of a packed RGB24 image `width`
+/// pixels wide (Pillow's `img.crop(box).convert("L").resize(...)`).
+pub fn luma_thumbnail_region(
+    rgb: &[u8],
+    width: usize,
+    region: Rect,
+    out_w: usize,
+    out_h: usize,
+) -> GrayImage {
+    let fits = region.x + region.w <= width && (region.y + region.h) * width * 3 <= rgb.len();
+    if !fits || region.w == 0 || region.h == 0 {
         return resample(0, 0, out_w, out_h, |_, _| {});
     }
-    if out_w == width && out_h == height {
-        return rgb_to_luma(rgb, width, height);
-    }
-    resample(width, height, out_w, out_h, |y, row| {
-        let src = &rgb[y * width * 3..(y + 1) * width * 3];
+    resample(region.w, region.h, out_w, out_h, |y, row| {
+        let start = ((region.y + y) * width + region.x) * 3;
+        let src = &rgb[start..start + region.w * 3];
         for (o, p) in row.iter_mut().zip(src.chunks_exact(3)) {
             *o = ((19595 * p[0] as u32 + 38470 * p[1] as u32 + 7471 * p[2] as u32 + 0x8000) >> 16)
                 as u8;

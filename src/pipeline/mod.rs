@@ -5,7 +5,9 @@
 //! interval gate (still in FFmpeg's format) to the processing thread, so
 //! frames that are never used are never converted.
 
+mod images;
 mod interval;
+mod order;
 
 use std::time::Instant;
 
@@ -16,10 +18,12 @@ use crate::buffer::Verdict;
 use crate::config::SampleConfig;
 use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
 use crate::error::{Error, Result};
-use crate::frame::{Candidate, FrameMeta, RgbConverter};
+use crate::frame::{Candidate, FrameMeta, RgbConverter, RgbImage};
 use crate::sink::Sink;
 
+pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};
 pub use interval::{IntervalGate, Step};
+pub use order::Chronological;
 
 /// What happened to one video.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -122,7 +126,13 @@ pub fn sample_video(
                 window.total,
             )
         });
-        let processed = process(input, rx, &mut *buffer, &mut *gate, sink, &mut report);
+        let processed = process(
+            converted(input, rx),
+            &mut *buffer,
+            &mut *gate,
+            sink,
+            &mut report,
+        );
         match decoder.join() {
             Ok((stats, err, total)) => (stats, err, total, processed),
             Err(_) => (
@@ -161,26 +171,45 @@ pub fn sample_video(
     Ok(report)
 }
 
-/// The processing side: convert, buffer, gate, sink.
+/// The processing side: buffer, (restore time order), gate, sink, for
+/// frames in time order; the first `Err` stops it.
 fn process(
-    input: &str,
-    rx: crossbeam_channel::Receiver<Selected>,
+    frames: impl Iterator<Item = Result<(FrameMeta, RgbImage)>>,
     buffer: &mut dyn crate::buffer::Buffer,
     gate: &mut dyn crate::gate::Gate,
     sink: &mut dyn Sink,
     report: &mut VideoReport,
 ) -> Result<()> {
+    let mut stages = Stages {
+        order: Chronological::default(),
+        from_buffer: Vec::new(),
+        in_order: Vec::new(),
+        from_gate: Vec::new(),
+    };
+    for item in frames {
+        let (meta, image) = item?;
+        report.decoded += 1;
+        stages.order.entered(meta.decode_index);
+        buffer.push(Candidate::new(meta, image), &mut stages.from_buffer);
+        stages.forward(gate, sink, report, false)?;
+    }
+    buffer.flush(&mut stages.from_buffer);
+    stages.forward(gate, sink, report, true)
+}
+
+/// Converts the decoder's selected frames to RGB, in order.
+fn converted(
+    input: &str,
+    rx: crossbeam_channel::Receiver<Selected>,
+) -> impl Iterator<Item = Result<(FrameMeta, RgbImage)>> + '_ {
     let mut converter = RgbConverter::new();
-    let mut from_buffer = Vec::new();
-    let mut from_gate = Vec::new();
-    for Selected(f, frame_index) in rx.iter() {
+    rx.into_iter().map(move |Selected(f, frame_index)| {
         let image = converter
             .convert(&f.frame)
             .map_err(|reason| Error::Convert {
                 input: input.to_string(),
                 reason,
             })?;
-        drop(f.frame);
         let meta = FrameMeta {
             time: f.time,
             pts_time: f.pts_time,
@@ -189,41 +218,50 @@ fn process(
             decode_index: f.decode_index,
             key_frame: f.key,
         };
-        let candidate = Candidate::new(meta, image);
-        report.decoded += 1;
-        buffer.push(candidate, &mut from_buffer);
-        forward(&mut from_buffer, &mut from_gate, gate, sink, report, false)?;
-    }
-    buffer.flush(&mut from_buffer);
-    forward(&mut from_buffer, &mut from_gate, gate, sink, report, true)
+        Ok((meta, image))
+    })
 }
 
-/// Moves the buffer's verdicts through the gate into the sink.
-fn forward(
-    from_buffer: &mut Vec<Verdict>,
-    from_gate: &mut Vec<Verdict>,
-    gate: &mut dyn crate::gate::Gate,
-    sink: &mut dyn Sink,
-    report: &mut VideoReport,
-    last: bool,
-) -> Result<()> {
-    for v in from_buffer.drain(..) {
-        match v {
-            Verdict::Keep(c) => {
-                report.produced += 1;
-                gate.push(c, from_gate);
+/// The verdicts between the stages, and the reordering after the buffer.
+struct Stages {
+    order: Chronological,
+    from_buffer: Vec<Verdict>,
+    in_order: Vec<Verdict>,
+    from_gate: Vec<Verdict>,
+}
+
+impl Stages {
+    /// Moves the buffer's verdicts, in time order, through the gate into
+    /// the sink; `last` flushes the gate.
+    fn forward(
+        &mut self,
+        gate: &mut dyn crate::gate::Gate,
+        sink: &mut dyn Sink,
+        report: &mut VideoReport,
+        last: bool,
+    ) -> Result<()> {
+        for v in self.from_buffer.drain(..) {
+            self.order.resolved(v);
+        }
+        self.order.release(&mut self.in_order);
+        for v in self.in_order.drain(..) {
+            match v {
+                Verdict::Keep(c) => {
+                    report.produced += 1;
+                    gate.push(c, &mut self.from_gate);
+                }
+                dropped => self.from_gate.push(dropped),
             }
-            dropped => from_gate.push(dropped),
         }
-    }
-    if last {
-        gate.flush(from_gate);
-    }
-    for v in from_gate.drain(..) {
-        if matches!(v, Verdict::Keep(_)) {
-            report.gated += 1;
+        if last {
+            gate.flush(&mut self.from_gate);
         }
-        sink.accept(v)?;
+        for v in self.from_gate.drain(..) {
+            if matches!(v, Verdict::Keep(_)) {
+                report.gated += 1;
+            }
+            sink.accept(v)?;
+        }
+        Ok(())
     }
-    Ok(())
 }

@@ -29,6 +29,8 @@ pub enum Decision {
     Saved,
     /// Dropped by the buffer as a duplicate.
     Duplicate,
+    /// Dropped by a sliding top-k buffer after waiting `expiry` frames.
+    Expired,
     /// Dropped by the gate.
     Gated,
     /// Kept, but writing its image failed.
@@ -39,6 +41,7 @@ impl From<DropReason> for Decision {
     fn from(r: DropReason) -> Self {
         match r {
             DropReason::Duplicate => Decision::Duplicate,
+            DropReason::Expired => Decision::Expired,
             DropReason::Gated => Decision::Gated,
         }
     }

@@ -1,4 +1,9 @@
-//! The settings of a sampling run, as plain data.
+//! The settings of a sampling run, as plain data, and the YAML config
+//! file that describes them.
+
+mod file;
+
+pub use file::ConfigFile;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +41,10 @@ pub struct SampleConfig {
     pub quality: u8,
     /// File naming options.
     pub save_format: SaveFormat,
+    /// Image-folder input: regex whose first group is the frame's time in
+    /// its file name (files are ordered by name without it).
+    #[serde(default)]
+    pub frame_time_regex: Option<String>,
     /// Decoder threads per video (0 = automatic).
     pub decoder_threads: usize,
     /// Print buffer decisions and keep FFmpeg's warnings.
@@ -56,6 +65,7 @@ impl Default for SampleConfig {
             format: ImageFormat::Jpg,
             quality: 90,
             save_format: SaveFormat::default(),
+            frame_time_regex: None,
             decoder_threads: 0,
             debug: false,
         }
@@ -103,6 +113,7 @@ impl SampleConfig {
                 format!("{} is outside 1..=100", self.quality),
             ));
         }
-        self.buffer.validate()
+        self.buffer.validate()?;
+        self.gate.validate()
     }
 }
