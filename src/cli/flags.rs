@@ -80,7 +80,7 @@ pub struct HashBufferFlags {
 #[command(next_help_heading = "Gates")]
 pub struct GateFlags {
     /// Drop blurry frames scoring below this (0 = no blur gate). Scores are
-    /// framesift's, on the 256-px analysis image: laplacian ≈ 100 and fft ≈ 50
+    /// framesift's, on the 256-px analysis image: laplacian ≈ 100 and fft ≈ 8
     /// separate sharp from blurred.
     #[arg(long, value_name = "T", default_value_t = 0.0)]
     pub threshold: f64,

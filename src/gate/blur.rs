@@ -23,7 +23,7 @@ pub enum BlurMethod {
     /// Variance of the 3×3 Laplacian of the grayscale image.
     #[default]
     Laplacian,
-    /// Share (%) of the spectral energy outside the lowest frequencies.
+    /// Power (dB) of the spectrum outside the lowest frequencies.
     Fft,
 }
 
@@ -32,7 +32,7 @@ impl BlurMethod {
     pub fn default_threshold(self) -> f64 {
         match self {
             BlurMethod::Laplacian => 100.0,
-            BlurMethod::Fft => 50.0,
+            BlurMethod::Fft => 8.0,
         }
     }
 }
@@ -81,17 +81,30 @@ pub fn laplacian_variance(img: &RgbImage) -> f64 {
     (sum2 / n - mean * mean).max(0.0)
 }
 
-/// High-frequency energy: the share (in %) of the luma's spectral energy,
-/// DC excluded, that lies farther than 1/8 of the band from zero
-/// frequency in either axis. Blur moves energy to low frequencies.
+/// High-frequency energy, in dB: `10·log10(1 + P)` where P is the power per
+/// pixel of the (mean-removed, Hann-windowed) luma's spectrum that lies
+/// farther than 1/8 of the band from zero frequency in either axis. Blur
+/// moves energy to low frequencies; a flat image scores 0.
 pub fn fft_score(img: &RgbImage) -> f64 {
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w < 8 || h < 8 {
         return 0.0;
     }
-    let mut data: Vec<Complex32> = gray(img)
-        .into_iter()
-        .map(|v| Complex32::new(v, 0.0))
+    // Mean removed and a Hann window applied on both axes, so the image's
+    // borders (a jump where the FFT wraps around) add no false detail.
+    let g = gray(img);
+    let mean = g.iter().sum::<f32>() / g.len() as f32;
+    let hann = |i: usize, n: usize| {
+        0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos()
+    };
+    let (wx, wy): (Vec<f32>, Vec<f32>) = (
+        (0..w).map(|i| hann(i, w)).collect(),
+        (0..h).map(|i| hann(i, h)).collect(),
+    );
+    let mut data: Vec<Complex32> = g
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Complex32::new((v - mean) * wx[i % w] * wy[i / w], 0.0))
         .collect();
     let mut planner = FftPlanner::<f32>::new();
     let row_fft: Arc<dyn Fft<f32>> = planner.plan_fft_forward(w);
@@ -110,28 +123,20 @@ pub fn fft_score(img: &RgbImage) -> f64 {
         }
     }
     let (cut_x, cut_y) = (w / 16, h / 16); // 1/8 of each half-band
-    let dc = data[0].norm_sqr() as f64;
-    let (mut high, mut total) = (0f64, 0f64);
+    let mut high = 0f64;
     for y in 0..h {
         let fy = y.min(h - y);
         for x in 0..w {
-            if x == 0 && y == 0 {
-                continue;
-            }
             let fx = x.min(w - x);
-            let e = data[y * w + x].norm_sqr() as f64;
-            total += e;
             if fx > cut_x || fy > cut_y {
-                high += e;
+                high += data[y * w + x].norm_sqr() as f64;
             }
         }
     }
-    // A flat image has only rounding noise besides its DC term.
-    if total <= 1e-9 * dc.max(1.0) {
-        0.0
-    } else {
-        100.0 * high / total
-    }
+    // Parseval: Σ|F|² = N·Σx², so high / N² is the power per pixel that
+    // the high frequencies carry.
+    let n = (w * h) as f64;
+    10.0 * (1.0 + high / (n * n)).log10()
 }
 
 /// Drops frames whose blur score is below a threshold.

@@ -102,7 +102,7 @@ pub enum GateConfig {
         #[serde(default)]
         method: BlurMethod,
         /// Frames scoring below this are blurry. Default: the method's
-        /// (`laplacian` 100, `fft` 50).
+        /// (`laplacian` 100, `fft` 8).
         #[serde(default)]
         threshold: Option<f64>,
     },

@@ -7,7 +7,6 @@
 
 mod images;
 mod interval;
-mod order;
 
 use std::time::Instant;
 
@@ -23,7 +22,6 @@ use crate::sink::Sink;
 
 pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};
 pub use interval::{IntervalGate, Step};
-pub use order::Chronological;
 
 /// What happened to one video.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -171,8 +169,10 @@ pub fn sample_video(
     Ok(report)
 }
 
-/// The processing side: buffer, (restore time order), gate, sink, for
-/// frames in time order; the first `Err` stops it.
+/// The processing side: buffer, gate, sink, for frames in time order; the
+/// first `Err` stops it. Frames reach the gate in the order the buffer
+/// decides about them (a sliding top-k buffer decides out of time order);
+/// sinks restore time order in what they write.
 fn process(
     frames: impl Iterator<Item = Result<(FrameMeta, RgbImage)>>,
     buffer: &mut dyn crate::buffer::Buffer,
@@ -181,15 +181,12 @@ fn process(
     report: &mut VideoReport,
 ) -> Result<()> {
     let mut stages = Stages {
-        order: Chronological::default(),
         from_buffer: Vec::new(),
-        in_order: Vec::new(),
         from_gate: Vec::new(),
     };
     for item in frames {
         let (meta, image) = item?;
         report.decoded += 1;
-        stages.order.entered(meta.decode_index);
         buffer.push(Candidate::new(meta, image), &mut stages.from_buffer);
         stages.forward(gate, sink, report, false)?;
     }
@@ -222,17 +219,15 @@ fn converted(
     })
 }
 
-/// The verdicts between the stages, and the reordering after the buffer.
+/// The verdicts between the stages.
 struct Stages {
-    order: Chronological,
     from_buffer: Vec<Verdict>,
-    in_order: Vec<Verdict>,
     from_gate: Vec<Verdict>,
 }
 
 impl Stages {
-    /// Moves the buffer's verdicts, in time order, through the gate into
-    /// the sink; `last` flushes the gate.
+    /// Moves the buffer's verdicts through the gate into the sink; `last`
+    /// flushes the gate.
     fn forward(
         &mut self,
         gate: &mut dyn crate::gate::Gate,
@@ -241,10 +236,6 @@ impl Stages {
         last: bool,
     ) -> Result<()> {
         for v in self.from_buffer.drain(..) {
-            self.order.resolved(v);
-        }
-        self.order.release(&mut self.in_order);
-        for v in self.in_order.drain(..) {
             match v {
                 Verdict::Keep(c) => {
                     report.produced += 1;
