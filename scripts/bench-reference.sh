@@ -5,8 +5,10 @@
 #   scripts/bench-reference.sh            # RUNS=3 (ffmpeg + framesift), PY_RUNS=1
 #
 # Prints one row per command: median wall seconds, median CPU seconds (user+sys),
-# max peak RSS, frames saved, and the ratio against its peer row. Needs: cargo,
-# ffmpeg, python3 (venv for video-sampler is created under bench-out/).
+# max peak RSS, frames saved, and the ratio against its peer: each framesift run comes
+# right after a run of its ffmpeg peer, and the ratio is the median of the per-pair
+# wall-time ratios (all pairs listed), which cancels most of a shared machine's drift.
+# Needs: cargo, ffmpeg, python3 (a venv for video-sampler is created under bench-out/).
 # Knobs: VIDEOS=./bench-videos OUT=./bench-out RUNS=3 PY_RUNS=1 SKIP_PYTHON=1
 #        BUFFERS=1 also runs the buffer and gate configs (entropy, gzip, grid, blur gates)
 #        in reference-compat mode beside video-sampler's, each against ffmpeg full decode.
@@ -92,17 +94,20 @@ if [ -n "${BUFFERS:-}" ]; then
 fi
 
 ratio() { awk -v a="$(echo "${WALLS[$1]}" | median)" -v b="$(echo "${WALLS[$2]}" | median)" 'BEGIN { printf "%.2f", a / b }'; }
-pratio() { echo "${RATIOS[$1]}" | median | awk '{ printf "%.2f", $1 }'; }
+pratio() {
+  echo "${RATIOS[$1]}" | median | awk '{ printf "%.2f", $1 }'
+  printf 'x [pairs: %s]' "$(echo "${RATIOS[$1]}" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }')"
+}
 printf '%-30s %8s %8s %9s %6s  %s\n' command wall_s cpu_s rss_MB saved "ratio (wall)"
 row() {
   printf '%-30s %8s %8s %9s %6s  %s\n' "$1" "$(echo "${WALLS[$1]}" | median)" \
     "$(echo "${CPUS[$1]}" | median)" "${RSS[$1]}" "${SAVED[$1]}" "$2"
 }
 row ffmpeg_discard_nokey "peer of framesift_keyframes"
-row framesift_keyframes "$(pratio framesift_keyframes)x ffmpeg -discard nokey (median of paired runs)"
+row framesift_keyframes "$(pratio framesift_keyframes) ffmpeg -discard nokey"
 row ffmpeg_full "peer of framesift_compat_*"
-row framesift_compat_hash8 "$(pratio framesift_compat_hash8)x ffmpeg full decode (paired)"
-row framesift_compat_hash4 "$(pratio framesift_compat_hash4)x ffmpeg full decode (paired)"
+row framesift_compat_hash8 "$(pratio framesift_compat_hash8) ffmpeg full decode"
+row framesift_compat_hash4 "$(pratio framesift_compat_hash4) ffmpeg full decode"
 if [ -z "${SKIP_PYTHON:-}" ]; then
   row video_sampler_hash8 "$(ratio video_sampler_hash8 framesift_compat_hash8)x framesift compat (saved: 107 expected with PyAV 18)"
   row video_sampler_hash4 "$(ratio video_sampler_hash4 framesift_compat_hash4)x framesift compat (saved: 59 expected with PyAV 18)"
@@ -110,7 +115,7 @@ fi
 if [ -n "${BUFFERS:-}" ]; then
   for c in "${CONFIGS[@]}"; do
     name=${c%%|*}
-    row "framesift_$name" "$(pratio "framesift_$name")x ffmpeg full decode (paired)"
+    row "framesift_$name" "$(pratio "framesift_$name") ffmpeg full decode"
     [ -n "${SKIP_PYTHON:-}" ] || row "video_sampler_$name" "$(ratio "video_sampler_$name" "framesift_$name")x framesift"
   done
 fi
