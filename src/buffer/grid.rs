@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 
 use super::{Buffer, DropReason, Verdict};
 use crate::frame::Candidate;
-use crate::hash::{hash_rgb, hash_rgb_region, HashKind, ImageHash, Rect};
+use crate::hash::{hash_image, hash_rgb_region, HashKind, ImageHash, Rect};
 
 /// Grid-mosaic dedup buffer (see the module docs).
 #[derive(Debug)]
@@ -78,14 +78,7 @@ impl GridBuffer {
 
 impl Buffer for GridBuffer {
     fn push(&mut self, mut frame: Candidate, out: &mut Vec<Verdict>) {
-        let img = &frame.image;
-        let h = hash_rgb(
-            HashKind::Phash,
-            img.as_raw(),
-            img.width() as usize,
-            img.height() as usize,
-            self.hash_size,
-        );
+        let h = hash_image(HashKind::Phash, &frame.image, self.hash_size);
         frame.notes.hash = Some(h.to_hex());
         if let Some(i) = self.recent.iter().position(|(r, _)| *r == h) {
             if let Some(entry) = self.recent.remove(i) {

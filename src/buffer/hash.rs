@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 
 use super::{Buffer, DropReason, Verdict};
 use crate::frame::Candidate;
-use crate::hash::{hash_rgb, HashKind, ImageHash};
+use crate::hash::{hash_image, HashKind, ImageHash};
 
 /// Perceptual-hash dedup buffer (see the module docs).
 #[derive(Debug)]
@@ -65,14 +65,7 @@ impl HashBuffer {
 
 impl Buffer for HashBuffer {
     fn push(&mut self, mut frame: Candidate, out: &mut Vec<Verdict>) {
-        let img = &frame.image;
-        let h = hash_rgb(
-            self.kind,
-            img.as_raw(),
-            img.width() as usize,
-            img.height() as usize,
-            self.hash_size,
-        );
+        let h = hash_image(self.kind, &frame.image, self.hash_size);
         frame.notes.hash = Some(h.to_hex());
         if let Some((i, d)) = self.find(&h) {
             // Renew: move the matched entry to the most-recent end, keeping
@@ -179,13 +172,9 @@ mod tests {
             buf.push(candidate(1.0, pattern(0, 3)), &mut out);
             out.iter().filter(|v| matches!(v, Verdict::Keep(_))).count()
         };
-        let a = pattern(0, 0);
-        let b = pattern(0, 3);
-        let d = hash_rgb(HashKind::Phash, a.as_raw(), 64, 64, 8).hamming(&hash_rgb(
+        let d = hash_image(HashKind::Phash, &pattern(0, 0), 8).hamming(&hash_image(
             HashKind::Phash,
-            b.as_raw(),
-            64,
-            64,
+            &pattern(0, 3),
             8,
         ));
         assert!(d > 0, "the shaded copy must hash differently for this test");

@@ -16,7 +16,7 @@ use flate2::Compression;
 
 use super::{Buffer, DropReason, Metric, Verdict};
 use crate::frame::{Candidate, RgbImage};
-use crate::hash::{hash_rgb, HashKind, ImageHash};
+use crate::hash::{hash_image, HashKind, ImageHash};
 
 struct Waiting {
     score: f64,
@@ -100,14 +100,7 @@ impl SlidingTopKBuffer {
 
 impl Buffer for SlidingTopKBuffer {
     fn push(&mut self, mut frame: Candidate, out: &mut Vec<Verdict>) {
-        let img = &frame.image;
-        let hash = hash_rgb(
-            HashKind::Ahash,
-            img.as_raw(),
-            img.width() as usize,
-            img.height() as usize,
-            self.hash_size,
-        );
+        let hash = hash_image(HashKind::Ahash, &frame.image, self.hash_size);
         frame.notes.hash = Some(hash.to_hex());
         if let Some(w) = self.waiting.iter_mut().find(|w| w.hash == hash) {
             w.age = 0;

@@ -157,6 +157,12 @@ pub fn hash_rgb(
     hash_rgb_region(kind, rgb, width, Rect::full(width, height), hash_size)
 }
 
+/// The hash of an RGB image (e.g. a frame's full-resolution picture).
+pub fn hash_image(kind: HashKind, img: &image::RgbImage, hash_size: usize) -> ImageHash {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    hash_rgb(kind, img.as_raw(), w, h, hash_size)
+}
+
 /// The hash of the `region` of a packed RGB24 image `width` pixels wide,
 /// as ImageHash computes it on `img.crop(box)`.
 pub fn hash_rgb_region(

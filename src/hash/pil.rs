@@ -16,16 +16,16 @@ pub struct GrayImage {
     pub data: Vec<u8>,
 }
 
-/// Pillow's `Image.convert("L")` of packed RGB24 pixels:
+/// Pillow's `convert("L")` of one RGB pixel:
 /// `L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16`.
+#[inline(always)]
+fn luma(p: &[u8]) -> u8 {
+    ((19595 * p[0] as u32 + 38470 * p[1] as u32 + 7471 * p[2] as u32 + 0x8000) >> 16) as u8
+}
+
+/// Pillow's `Image.convert("L")` of packed RGB24 pixels.
 pub fn rgb_to_luma(rgb: &[u8], width: usize, height: usize) -> GrayImage {
-    let data = rgb
-        .chunks_exact(3)
-        .take(width * height)
-        .map(|p| {
-            ((19595 * p[0] as u32 + 38470 * p[1] as u32 + 7471 * p[2] as u32 + 0x8000) >> 16) as u8
-        })
-        .collect();
+    let data = rgb.chunks_exact(3).take(width * height).map(luma).collect();
     GrayImage {
         width,
         height,
@@ -206,8 +206,7 @@ pub fn luma_thumbnail_region(
         let start = ((region.y + y) * width + region.x) * 3;
         let src = &rgb[start..start + region.w * 3];
         for (o, p) in row.iter_mut().zip(src.chunks_exact(3)) {
-            *o = ((19595 * p[0] as u32 + 38470 * p[1] as u32 + 7471 * p[2] as u32 + 0x8000) >> 16)
-                as u8;
+            *o = luma(p);
         }
     })
 }
