@@ -101,7 +101,8 @@ fn variable_frame_rate_timestamps_come_from_pts() {
         "testsrc=duration=2.4:size=160x120:rate=50",
         "-vf",
         "select='if(lt(t,2),not(mod(n,5)),1)'",
-        "-fps_mode",
+        // -vsync rather than -fps_mode: FFmpeg 4.4 (Ubuntu 22.04) lacks the latter.
+        "-vsync",
         "vfr",
         "-c:v",
         "mpeg4",
