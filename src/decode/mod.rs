@@ -192,11 +192,10 @@ impl VideoSource {
         if opts.mode == DecodeMode::DecoderHint {
             ffi::set_skip_nonkey(&mut ctx);
         }
-        let tb = time_base;
         let info_frames = (stream.frames() > 0).then_some(stream.frames() as u64);
         let avg_fps = rational_f64(stream.avg_frame_rate()).unwrap_or(1.0);
         let stream_duration =
-            (stream.duration() > 0).then(|| stream.duration() as f64 * f64::from(tb));
+            (stream.duration() > 0).then(|| stream.duration() as f64 * f64::from(time_base));
         let decoder = ctx.decoder().video().map_err(decode_err)?;
         let container_duration = (ictx.duration() > 0)
             .then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
@@ -210,7 +209,7 @@ impl VideoSource {
             avg_fps,
             duration_s: stream_duration.or(container_duration),
             frames: info_frames,
-            start_time_s: pts_seconds(start_pts, tb),
+            start_time_s: pts_seconds(start_pts, time_base),
         };
         ffi::set_stream_discard(&mut ictx, stream_index, opts.mode == DecodeMode::Keyframes);
         if opts.seek_to_s > 0.0 {

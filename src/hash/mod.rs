@@ -157,6 +157,22 @@ pub fn hash_rgb(
     hash_rgb_region(kind, rgb, width, Rect::full(width, height), hash_size)
 }
 
+/// The hash of the `region` of a gray image, as ImageHash computes it on
+/// `img.crop(box)` of an `L` image.
+pub fn hash_gray_region(
+    kind: HashKind,
+    gray: &GrayImage,
+    region: Rect,
+    hash_size: usize,
+) -> ImageHash {
+    let (w, h) = thumbnail_size(kind, hash_size);
+    hash_thumbnail(
+        kind,
+        &pil::resize_lanczos_region(gray, region, w, h),
+        hash_size,
+    )
+}
+
 /// The hash of an RGB image (e.g. a frame's full-resolution picture).
 pub fn hash_image(kind: HashKind, img: &image::RgbImage, hash_size: usize) -> ImageHash {
     let (w, h) = (img.width() as usize, img.height() as usize);

@@ -129,21 +129,25 @@ pub fn resize_lanczos(img: &GrayImage, out_w: usize, out_h: usize) -> GrayImage 
     if out_w == img.width && out_h == img.height {
         return img.clone();
     }
-    resample(img.width, img.height, out_w, out_h, |y, row| {
-        row.copy_from_slice(&img.data[y * img.width..(y + 1) * img.width])
-    })
+    resize_lanczos_region(img, Rect::full(img.width, img.height), out_w, out_h)
 }
 
-/// `img.convert("L").resize((out_w, out_h), LANCZOS)` on packed RGB24
-/// pixels, converting one row at a time instead of the whole image.
-pub fn luma_thumbnail(
-    rgb: &[u8],
-    width: usize,
-    height: usize,
+/// [`resize_lanczos`] of the `region` of `img` (Pillow's
+/// `img.crop(box).resize(...)`).
+pub fn resize_lanczos_region(
+    img: &GrayImage,
+    region: Rect,
     out_w: usize,
     out_h: usize,
 ) -> GrayImage {
-    luma_thumbnail_region(rgb, width, Rect::full(width, height), out_w, out_h)
+    let fits = region.x + region.w <= img.width && region.y + region.h <= img.height;
+    if !fits || region.w == 0 || region.h == 0 {
+        return resample(0, 0, out_w, out_h, |_, _| {});
+    }
+    resample(region.w, region.h, out_w, out_h, |y, row| {
+        let start = (region.y + y) * img.width + region.x;
+        row.copy_from_slice(&img.data[start..start + region.w]);
+    })
 }
 
 /// A rectangle of an image, in pixels.
@@ -189,8 +193,9 @@ impl Rect {
     }
 }
 
-/// [`luma_thumbnail`] of the `region` of a packed RGB24 image `width`
-/// pixels wide (Pillow's `img.crop(box).convert("L").resize(...)`).
+/// `img.crop(box).convert("L").resize((out_w, out_h), LANCZOS)` for the
+/// `region` of a packed RGB24 image `width` pixels wide, converting one row
+/// at a time instead of the whole image.
 pub fn luma_thumbnail_region(
     rgb: &[u8],
     width: usize,

@@ -104,8 +104,6 @@ pub fn sample_images(
             reason: format!("no images ({}) to sample", IMAGE_EXTENSIONS.join(", ")),
         });
     }
-    let mut buffer = cfg.buffer.build()?;
-    let mut gate = cfg.gate.build()?;
     let info = VideoInfo {
         codec: "images".into(),
         width: 0,
@@ -146,10 +144,7 @@ pub fn sample_images(
             }
         }
     });
-    let processed = process(frames, &mut *buffer, &mut *gate, sink, &mut report);
-    let saved = sink.finish();
-    processed?;
-    report.saved = saved?;
+    process(frames, cfg, sink, &mut report)?;
     report.decode.frames_decoded = report.decoded;
     report.decode.errors = errors.len() as u64;
     if let Some(first) = errors.first() {

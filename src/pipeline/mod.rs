@@ -78,8 +78,6 @@ pub fn sample_video(
 ) -> Result<VideoReport> {
     let started = Instant::now();
     cfg.validate()?;
-    let mut buffer = cfg.buffer.build()?;
-    let mut gate = cfg.gate.build()?;
     let opts = DecodeOptions {
         mode: cfg.decode_mode(),
         seek_to_s: if cfg.precise_seek {
@@ -124,13 +122,7 @@ pub fn sample_video(
                 window.total,
             )
         });
-        let processed = process(
-            converted(input, rx),
-            &mut *buffer,
-            &mut *gate,
-            sink,
-            &mut report,
-        );
+        let processed = process(converted(input, rx), cfg, sink, &mut report);
         match decoder.join() {
             Ok((stats, err, total)) => (stats, err, total, processed),
             Err(_) => (
@@ -143,9 +135,7 @@ pub fn sample_video(
     });
     report.total = total;
     report.decode = decode_stats;
-    let saved = sink.finish();
     processed?;
-    report.saved = saved?;
     report.seconds = started.elapsed().as_secs_f64();
     if let Some(first) = decode_error {
         let e = Error::Damaged {
@@ -169,29 +159,39 @@ pub fn sample_video(
     Ok(report)
 }
 
-/// The processing side: buffer, gate, sink, for frames in time order; the
-/// first `Err` stops it. Frames reach the gate in the order the buffer
-/// decides about them (a sliding top-k buffer decides out of time order);
-/// sinks restore time order in what they write.
+/// The processing side: `cfg`'s buffer and gate, then `sink`, for frames in
+/// time order; fills the report's counts. The first `Err` stops the frames,
+/// but the sink is always finished, so what was written stays valid.
+/// Frames reach the gate in the order the buffer decides about them (a
+/// sliding top-k buffer decides out of time order); sinks restore time
+/// order in what they write.
 fn process(
     frames: impl Iterator<Item = Result<(FrameMeta, RgbImage)>>,
-    buffer: &mut dyn crate::buffer::Buffer,
-    gate: &mut dyn crate::gate::Gate,
+    cfg: &SampleConfig,
     sink: &mut dyn Sink,
     report: &mut VideoReport,
 ) -> Result<()> {
+    let mut buffer = cfg.buffer.build()?;
+    let mut gate = cfg.gate.build()?;
     let mut stages = Stages {
         from_buffer: Vec::new(),
         from_gate: Vec::new(),
     };
-    for item in frames {
-        let (meta, image) = item?;
-        report.decoded += 1;
-        buffer.push(Candidate::new(meta, image), &mut stages.from_buffer);
-        stages.forward(gate, sink, report, false)?;
-    }
-    buffer.flush(&mut stages.from_buffer);
-    stages.forward(gate, sink, report, true)
+    let flow = || -> Result<()> {
+        for item in frames {
+            let (meta, image) = item?;
+            report.decoded += 1;
+            buffer.push(Candidate::new(meta, image), &mut stages.from_buffer);
+            stages.forward(&mut *gate, sink, report, false)?;
+        }
+        buffer.flush(&mut stages.from_buffer);
+        stages.forward(&mut *gate, sink, report, true)
+    };
+    let flowed = flow();
+    let saved = sink.finish();
+    flowed?;
+    report.saved = saved?;
+    Ok(())
 }
 
 /// Converts the decoder's selected frames to RGB, in order.
@@ -254,5 +254,50 @@ impl Stages {
             sink.accept(v)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buffer::testing::pattern;
+    use crate::sink::MemorySink;
+
+    fn meta(i: u64) -> FrameMeta {
+        FrameMeta {
+            time: i as f64,
+            pts_time: i as f64,
+            pts: i as i64,
+            frame_index: i,
+            decode_index: i,
+            key_frame: true,
+        }
+    }
+
+    /// A failure mid-stream stops the frames but still finishes the sink, so
+    /// the frames before it are in the output.
+    #[test]
+    fn an_error_mid_stream_keeps_what_came_before() {
+        let frames = vec![
+            Ok((meta(0), pattern(0, 0))),
+            Ok((meta(1), pattern(1, 0))),
+            Err(Error::Convert {
+                input: "v.mp4".into(),
+                reason: "bad frame".into(),
+            }),
+            Ok((meta(3), pattern(2, 0))),
+        ];
+        let mut sink = MemorySink::default();
+        let mut report = VideoReport::default();
+        let err = process(
+            frames.into_iter(),
+            &SampleConfig::default(),
+            &mut sink,
+            &mut report,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("bad frame"), "{err}");
+        assert_eq!(sink.records.len(), 2, "finished with the first two frames");
+        assert_eq!(report.decoded, 2);
     }
 }

@@ -12,11 +12,13 @@ use crate::frame::RgbImage;
 pub struct MemorySink {
     /// The video's properties, once opened.
     pub info: Option<VideoInfo>,
-    /// One record per frame, in time order after [`Sink::finish`].
+    /// One record per frame, in time order, filled by [`Sink::finish`].
     pub records: Vec<FrameRecord>,
-    /// The kept frames' images, in the order of their records.
+    /// The kept frames' images, in the order of their records, filled by
+    /// [`Sink::finish`].
     pub images: Vec<RgbImage>,
     video: String,
+    pending: Vec<(FrameRecord, Option<RgbImage>)>,
 }
 
 impl Sink for MemorySink {
@@ -31,37 +33,23 @@ impl Sink for MemorySink {
             Verdict::Keep(c) => (c, Decision::Saved),
             Verdict::Drop(c, r) => (c, r.into()),
         };
-        if decision == Decision::Saved {
-            self.images.push(c.image);
-        }
-        self.records.push(FrameRecord {
+        let image = (decision == Decision::Saved).then_some(c.image);
+        let record = FrameRecord {
             video: self.video.clone(),
             path: None,
             decision,
             meta: c.meta,
             notes: c.notes,
-        });
+        };
+        self.pending.push((record, image));
         Ok(())
     }
 
     fn finish(&mut self) -> Result<u64> {
-        // Sort records and images together by decode order.
-        let mut kept = self.images.drain(..);
-        let mut pairs: Vec<(FrameRecord, Option<RgbImage>)> = self
-            .records
-            .drain(..)
-            .map(|r| {
-                let img = (r.decision == Decision::Saved)
-                    .then(|| kept.next())
-                    .flatten();
-                (r, img)
-            })
-            .collect();
-        drop(kept);
-        pairs.sort_by_key(|(r, _)| r.meta.decode_index);
-        for (r, img) in pairs {
-            self.records.push(r);
-            self.images.extend(img);
+        self.pending.sort_by_key(|(r, _)| r.meta.decode_index);
+        for (record, image) in self.pending.drain(..) {
+            self.records.push(record);
+            self.images.extend(image);
         }
         Ok(self.images.len() as u64)
     }
