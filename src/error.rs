@@ -65,6 +65,14 @@ pub enum Error {
         /// The encoder's message.
         reason: String,
     },
+    /// A model (CLIP) could not be found, loaded or run.
+    #[error("{model}: CLIP model: {reason}")]
+    Model {
+        /// The model as named (folder or Hub repo id).
+        model: String,
+        /// What failed.
+        reason: String,
+    },
     /// A setting has a value that is not allowed.
     #[error("invalid value for {key}: {reason}")]
     Config {

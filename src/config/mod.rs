@@ -25,6 +25,10 @@ pub struct SampleConfig {
     /// Minimum seconds between accepted frames, measured from the last
     /// accepted frame.
     pub min_frame_interval_sec: f64,
+    /// Take at most this many frames per second (one per `1/fps` slot),
+    /// on top of `min_frame_interval_sec`; `None`: no fixed rate.
+    #[serde(default)]
+    pub fps: Option<f64>,
     /// Skip frames before this many seconds (seeking to the keyframe before).
     pub start_time_s: f64,
     /// Stop after this many seconds.
@@ -57,6 +61,7 @@ impl Default for SampleConfig {
             keyframes_only: true,
             reference_compat: false,
             min_frame_interval_sec: 1.0,
+            fps: None,
             start_time_s: 0.0,
             end_time_s: None,
             precise_seek: false,
@@ -89,6 +94,11 @@ impl SampleConfig {
                 "min_frame_interval_sec",
                 format!("{} is not a number ≥ 0", self.min_frame_interval_sec),
             ));
+        }
+        if let Some(fps) = self.fps {
+            if !(fps > 0.0 && fps.is_finite()) {
+                return Err(Error::config("fps", format!("{fps} is not a number > 0")));
+            }
         }
         if !(self.start_time_s >= 0.0 && self.start_time_s.is_finite()) {
             return Err(Error::config(

@@ -84,4 +84,10 @@ pub struct Notes {
     /// The gate's score, when a scoring gate looked at the frame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate_score: Option<f64>,
+    /// CLIP gate: the best cosine similarity to a positive prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clip_pos: Option<f32>,
+    /// CLIP gate: the best cosine similarity to a negative prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clip_neg: Option<f32>,
 }

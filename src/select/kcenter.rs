@@ -1,0 +1,164 @@
+//! k-center greedy (farthest-point) selection: start from one point, then
+//! repeatedly add the point farthest from everything selected so far. The
+//! result covers the set within a factor 2 of the best possible radius.
+//!
+//! Each step is one pass over the candidates, parallel over chunks; memory
+//! beyond the matrix is one `f32` per candidate.
+
+use rayon::prelude::*;
+
+use super::matrix::Matrix;
+
+/// Rows per parallel work item.
+const CHUNK: usize = 2048;
+
+/// What k-center greedy picked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coreset {
+    /// Selected rows, in the order they were picked.
+    pub indices: Vec<usize>,
+    /// Largest distance from any row to its nearest selected row.
+    pub radius: f32,
+}
+
+/// Picks up to `k` rows of `m`, starting from row `first`; stops early when
+/// every row is within `min_distance` of a selected one (or all rows are
+/// selected, or only exact repeats are left).
+pub fn k_center_greedy(m: &Matrix, k: usize, first: usize, min_distance: Option<f32>) -> Coreset {
+    let n = m.len();
+    if n == 0 || k == 0 {
+        return Coreset {
+            indices: Vec::new(),
+            radius: if n == 0 { 0.0 } else { f32::INFINITY },
+        };
+    }
+    let first = first.min(n - 1);
+    let mut min_d2 = vec![f32::INFINITY; n];
+    let mut indices = Vec::with_capacity(k.min(n));
+    let stop2 = min_distance.map(|r| r * r);
+    let mut center = first;
+    let radius2 = loop {
+        indices.push(center);
+        let c = m.row(center);
+        let c_norm = m.norm2(center);
+        // Update every row's distance to its nearest centre; find the
+        // farthest row (lowest index on ties, for determinism).
+        let (far, far_d2) = min_d2
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .map(|(ci, chunk)| {
+                let base = ci * CHUNK;
+                let mut best = (usize::MAX, -1.0f32);
+                for (j, d) in chunk.iter_mut().enumerate() {
+                    let i = base + j;
+                    let nd = m.dist2_to(i, c, c_norm);
+                    if nd < *d {
+                        *d = nd;
+                    }
+                    if *d > best.1 {
+                        best = (i, *d);
+                    }
+                }
+                best
+            })
+            .reduce(
+                || (usize::MAX, -1.0),
+                |a, b| {
+                    if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
+                        b
+                    } else {
+                        a
+                    }
+                },
+            );
+        let done = indices.len() >= k
+            || far == usize::MAX
+            || far_d2 <= 0.0
+            || stop2.is_some_and(|s| far_d2 <= s);
+        if done {
+            break far_d2.max(0.0);
+        }
+        center = far;
+    };
+    Coreset {
+        indices,
+        radius: radius2.sqrt(),
+    }
+}
+
+/// Largest distance from any row of `m` to its nearest row in `selected`
+/// (the k-center coverage radius of any selection).
+pub fn coverage_radius(m: &Matrix, selected: &[usize]) -> f32 {
+    if selected.is_empty() {
+        return if m.is_empty() { 0.0 } else { f32::INFINITY };
+    }
+    (0..m.len())
+        .into_par_iter()
+        .map(|i| {
+            selected
+                .iter()
+                .map(|&s| m.dist2(i, s))
+                .fold(f32::INFINITY, f32::min)
+        })
+        .reduce(|| 0.0, f32::max)
+        .sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Four tight clusters far apart: k = 4 picks one from each.
+    #[test]
+    fn one_pick_per_cluster() {
+        let centres = [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]];
+        let mut rows = Vec::new();
+        for (ci, c) in centres.iter().enumerate() {
+            for j in 0..5 {
+                let o = (j as f32 - 2.0) * 0.1;
+                rows.push((ci, vec![c[0] + o, c[1] - o]));
+            }
+        }
+        let m = Matrix::from_rows(&rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>());
+        for first in [0, 7, 19] {
+            let cs = k_center_greedy(&m, 4, first, None);
+            let mut clusters: Vec<usize> = cs.indices.iter().map(|&i| rows[i].0).collect();
+            clusters.sort();
+            assert_eq!(clusters, [0, 1, 2, 3], "first={first}");
+            assert!(cs.radius < 0.6, "radius {}", cs.radius);
+            assert!((coverage_radius(&m, &cs.indices) - cs.radius).abs() < 1e-5);
+        }
+    }
+
+    /// Points on a line: the second pick is the far end, the third the middle.
+    #[test]
+    fn farthest_point_order_on_a_line() {
+        let m = Matrix::from_rows(&(0..=10).map(|i| vec![i as f32]).collect::<Vec<_>>());
+        let cs = k_center_greedy(&m, 3, 0, None);
+        assert_eq!(cs.indices, [0, 10, 5]);
+        assert!((cs.radius - 2.0).abs() < 1e-5, "{}", cs.radius);
+    }
+
+    #[test]
+    fn min_distance_stops_early_and_repeats_are_not_picked_twice() {
+        let m = Matrix::from_rows(&(0..=10).map(|i| vec![i as f32]).collect::<Vec<_>>());
+        let cs = k_center_greedy(&m, 100, 0, Some(3.0));
+        assert!(cs.radius <= 3.0);
+        assert_eq!(cs.indices.len(), 3, "{:?}", cs.indices);
+        let same = Matrix::from_rows(&vec![vec![1.0, 2.0]; 6]);
+        let cs = k_center_greedy(&same, 4, 2, None);
+        assert_eq!(cs.indices, [2]);
+        assert_eq!(cs.radius, 0.0);
+    }
+
+    #[test]
+    fn empty_inputs() {
+        let m = Matrix::from_rows(&[]);
+        assert!(k_center_greedy(&m, 3, 0, None).indices.is_empty());
+        let one = Matrix::from_rows(&[vec![1.0]]);
+        assert_eq!(
+            k_center_greedy(&one, 0, 0, None).indices,
+            Vec::<usize>::new()
+        );
+    }
+}

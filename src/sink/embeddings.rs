@@ -1,0 +1,130 @@
+//! A sink that embeds the kept frames (in the embedder's batch size, so
+//! only one batch of images is held at a time) and keeps the vectors with
+//! their frame metadata; [`write_embeddings`] puts them on disk as
+//! `embeddings.npy` + `embeddings.jsonl`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{write_atomic, Sink};
+use crate::buffer::Verdict;
+use crate::decode::VideoInfo;
+use crate::embed::{write_npy_f32, Embedder};
+use crate::error::{Error, Result};
+use crate::frame::{Candidate, FrameMeta};
+
+/// File names of the embedding matrix and its index.
+pub const EMBEDDINGS_NPY: &str = "embeddings.npy";
+/// One JSON object per row of [`EMBEDDINGS_NPY`].
+pub const EMBEDDINGS_INDEX: &str = "embeddings.jsonl";
+
+/// A frame and its embedding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmbeddedFrame {
+    /// The input video, as given.
+    pub video: String,
+    /// Where the frame sits in the video.
+    #[serde(flatten)]
+    pub meta: FrameMeta,
+    /// The unit-length embedding.
+    #[serde(skip)]
+    pub vector: Vec<f32>,
+}
+
+/// Embeds every kept frame; dropped frames are ignored.
+pub struct EmbeddingSink {
+    embedder: Arc<dyn Embedder>,
+    video: String,
+    pending: Vec<Candidate>,
+    /// The embedded frames in time order, complete after [`Sink::finish`].
+    pub frames: Vec<EmbeddedFrame>,
+}
+
+impl EmbeddingSink {
+    /// A sink embedding with `embedder`.
+    pub fn new(embedder: Arc<dyn Embedder>) -> Self {
+        EmbeddingSink {
+            embedder,
+            video: String::new(),
+            pending: Vec::new(),
+            frames: Vec::new(),
+        }
+    }
+
+    fn embed_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        let refs: Vec<&Candidate> = batch.iter().collect();
+        let vectors = self.embedder.embed_frames(&refs)?;
+        for (c, vector) in batch.into_iter().zip(vectors) {
+            self.frames.push(EmbeddedFrame {
+                video: self.video.clone(),
+                meta: c.meta,
+                vector,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Sink for EmbeddingSink {
+    fn begin(&mut self, video: &str, _info: &VideoInfo) -> Result<()> {
+        self.video = video.to_string();
+        Ok(())
+    }
+
+    fn accept(&mut self, verdict: Verdict) -> Result<()> {
+        if let Verdict::Keep(c) = verdict {
+            self.pending.push(c);
+            if self.pending.len() >= self.embedder.batch_size() {
+                self.embed_pending()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<u64> {
+        self.embed_pending()?;
+        self.frames.sort_by_key(|f| f.meta.decode_index);
+        Ok(self.frames.len() as u64)
+    }
+}
+
+/// One line of `embeddings.jsonl`.
+#[derive(Serialize)]
+struct IndexLine<'a> {
+    row: usize,
+    #[serde(flatten)]
+    frame: &'a EmbeddedFrame,
+    embedder: &'a str,
+}
+
+/// Writes `frames` into `dir` as `embeddings.npy` (rows in order, float32,
+/// `dim` wide) and `embeddings.jsonl` (row number, video, time, …), each
+/// atomically.
+pub fn write_embeddings(
+    dir: &Path,
+    frames: &[EmbeddedFrame],
+    embedder: &str,
+    dim: usize,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
+    let rows: Vec<Vec<f32>> = frames.iter().map(|f| f.vector.clone()).collect();
+    write_npy_f32(&dir.join(EMBEDDINGS_NPY), &rows, dim)?;
+    let mut text = String::new();
+    for (row, frame) in frames.iter().enumerate() {
+        let line = IndexLine {
+            row,
+            frame,
+            embedder,
+        };
+        text.push_str(&serde_json::to_string(&line).unwrap_or_default());
+        text.push('\n');
+    }
+    let index = dir.join(EMBEDDINGS_INDEX);
+    write_atomic(&index, text.as_bytes()).map_err(|e| Error::io(&index, "cannot write index", e))
+}
