@@ -410,3 +410,62 @@ pub struct ClipArgs {
     #[command(flatten)]
     pub pipeline: PipelineFlags,
 }
+
+/// `framesift select`: N diverse frames by embedding.
+#[derive(Debug, Clone, Args)]
+pub struct SelectArgs {
+    /// Video files, folders (searched recursively) or URLs.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Output folder; each video's frames go to OUT/<video file name>/.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Choose this many frames (per video, or in all with --global).
+    #[arg(long, value_name = "N", help_heading = "Selection")]
+    pub n: Option<usize>,
+
+    /// Or this share of the candidates (0–1, rounded up).
+    #[arg(long, value_name = "F", help_heading = "Selection")]
+    pub fraction: Option<f64>,
+
+    /// coreset: stop once every candidate is within this L2 distance of a
+    /// chosen frame (embeddings are unit vectors: distances are 0–2).
+    #[arg(long, value_name = "R", help_heading = "Selection")]
+    pub min_distance: Option<f32>,
+
+    /// coreset: k-center greedy (farthest point); random; uniform (evenly
+    /// spaced in time, what a fixed frame rate gives).
+    #[arg(long, value_name = "METHOD", default_value = "coreset",
+          value_parser = ["coreset", "random", "uniform"], help_heading = "Selection")]
+    pub method: String,
+
+    /// Seed for random and for coreset's first pick.
+    #[arg(
+        long,
+        value_name = "SEED",
+        default_value_t = 0,
+        help_heading = "Selection"
+    )]
+    pub seed: u64,
+
+    /// Keep candidates whose embedding equals an earlier one's.
+    #[arg(long, help_heading = "Selection")]
+    pub keep_duplicates: bool,
+
+    /// One budget over all inputs: a scene repeated across videos is chosen once.
+    #[arg(long, help_heading = "Selection")]
+    pub global: bool,
+
+    #[command(flatten)]
+    pub candidates: CandidateFlags,
+    #[command(flatten)]
+    pub embed: EmbedFlags,
+    #[command(flatten)]
+    pub gates: GateFlags,
+    #[command(flatten)]
+    pub out: OutputFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+}

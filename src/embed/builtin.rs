@@ -215,17 +215,12 @@ fn edge_histograms(img: &RgbImage) -> [f32; EDGE_GRID * EDGE_GRID * EDGE_BINS] {
         for x in 1..w - 1 {
             let gx = mid[x + 1] - mid[x - 1];
             let gy = down[x] - up[x];
-            let mag = (gx * gx + gy * gy).sqrt();
-            if mag < 8.0 {
-                continue; // below the noise floor of compressed video
+            let mag2 = gx * gx + gy * gy;
+            if mag2 < 64.0 {
+                continue; // below the noise floor of compressed video (8)
             }
-            // Unsigned orientation in [0, π) → 8 bins.
-            let mut angle = gy.atan2(gx);
-            if angle < 0.0 {
-                angle += std::f32::consts::PI;
-            }
-            let bin =
-                ((angle / std::f32::consts::PI * EDGE_BINS as f32) as usize).min(EDGE_BINS - 1);
+            let mag = mag2.sqrt();
+            let bin = orientation_bin(gx, gy);
             bins[(cell_row + col_cell[x]) * EDGE_BINS + bin] += mag;
             total += mag;
         }
@@ -236,6 +231,31 @@ fn edge_histograms(img: &RgbImage) -> [f32; EDGE_GRID * EDGE_GRID * EDGE_BINS] {
     let norm = total.max(floor);
     bins.iter_mut().for_each(|b| *b = (*b / norm).sqrt());
     bins
+}
+
+/// The unsigned gradient orientation in `[0, π)` as one of 8 equal bins,
+/// without `atan2`: fold to the upper half-plane, then compare the slope
+/// with tan(22.5°) and tan(67.5°).
+fn orientation_bin(gx: f32, gy: f32) -> usize {
+    const T1: f32 = 0.414_213_57; // tan 22.5°
+    const T3: f32 = 2.414_213_6; // tan 67.5°
+    let (gx, gy) = if gy < 0.0 { (-gx, -gy) } else { (gx, gy) };
+    let (ax, ay) = (gx.abs(), gy);
+    // Quarter bins within [0°, 90°] measured from the x axis.
+    let q = if ay <= T1 * ax {
+        0
+    } else if ay <= ax {
+        1
+    } else if ay <= T3 * ax {
+        2
+    } else {
+        3
+    };
+    if gx >= 0.0 {
+        q
+    } else {
+        (7 - q).min(7)
+    }
 }
 
 #[cfg(test)]
@@ -256,6 +276,19 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn orientation_bins_match_atan2() {
+        for deg in (0..360).map(|d| d as f32 + 0.3) {
+            let (gy, gx) = deg.to_radians().sin_cos();
+            let mut a = gy.atan2(gx);
+            if a < 0.0 {
+                a += std::f32::consts::PI;
+            }
+            let want = ((a / std::f32::consts::PI * 8.0) as usize).min(7);
+            assert_eq!(orientation_bin(gx, gy), want, "{deg}°");
+        }
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn sample_video(
         ..Default::default()
     };
     let (tx, rx) = bounded::<Selected>(2);
+    let only = cfg.only_pts.as_ref();
     let (start, end, interval, fps) = (
         cfg.start_time_s,
         cfg.end_time_s,
@@ -113,6 +114,12 @@ pub fn sample_video(
                 match window.step(f.time, f.pts_time) {
                     Step::Skip => continue,
                     Step::Stop => break,
+                    // Past the last wanted frame (decoders return frames in
+                    // presentation order): nothing more to do.
+                    Step::Accept if only.is_some_and(|o| o.last().is_some_and(|&l| f.pts > l)) => {
+                        break
+                    }
+                    Step::Accept if only.is_some_and(|o| !o.contains(&f.pts)) => continue,
                     Step::Accept => {
                         let index = (f.pts_time * frame_rate).max(0.0) as u64;
                         if tx.send(Selected(f, index)).is_err() {

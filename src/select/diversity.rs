@@ -117,7 +117,7 @@ mod tests {
         assert!((d.mean - 2.0).abs() < 1e-6);
         assert_eq!((d.min, d.max), (1.0, 3.0));
         assert_eq!((d.p10, d.p90), (1.0, 3.0));
-        assert!(to_csv(&[d.clone()]).starts_with("set,samples"));
+        assert!(to_csv(std::slice::from_ref(&d)).starts_with("set,samples"));
         assert!(to_table(&[d]).contains("x"));
     }
 }

@@ -26,10 +26,9 @@ impl Matrix {
     /// A matrix from `n × dim` values in row order (a trailing partial row
     /// is dropped).
     pub fn from_flat(mut data: Vec<f32>, dim: usize) -> Self {
-        if dim == 0 {
-            data.clear();
-        } else {
-            data.truncate(data.len() / dim * dim);
+        match data.len().checked_div(dim) {
+            Some(rows) => data.truncate(rows * dim),
+            None => data.clear(),
         }
         let norms = if dim == 0 {
             Vec::new()

@@ -4,6 +4,7 @@
 //! diversity report that compares them.
 
 mod diversity;
+mod frames;
 mod kcenter;
 mod matrix;
 mod rng;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub use diversity::{diversity, to_csv, to_table, Diversity, MAX_PAIRWISE_ROWS};
+pub use frames::{select_frames, write_report, DIVERSITY_CSV, DIVERSITY_JSON};
 pub use kcenter::{coverage_radius, k_center_greedy, Coreset};
 pub use matrix::Matrix;
 pub use rng::SplitMix64;

@@ -91,8 +91,8 @@ impl ClipEmbedder {
     /// The model in `files`, loaded once per process and shared (the CLIP
     /// gate of every video uses the same one).
     pub fn shared(files: &ClipFiles, batch_size: usize) -> Result<Arc<ClipEmbedder>> {
-        static LOADED: OnceLock<Mutex<HashMap<(ClipFiles, usize), Arc<ClipEmbedder>>>> =
-            OnceLock::new();
+        type Loaded = HashMap<(ClipFiles, usize), Arc<ClipEmbedder>>;
+        static LOADED: OnceLock<Mutex<Loaded>> = OnceLock::new();
         let key = (files.clone(), batch_size);
         let cache = LOADED.get_or_init(Default::default);
         let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());

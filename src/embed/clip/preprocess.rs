@@ -10,9 +10,9 @@ use fast_image_resize as fr;
 use crate::frame::RgbImage;
 
 /// CLIP's per-channel mean (RGB, 0–1).
-pub const CLIP_MEAN: [f32; 3] = [0.481_454_66, 0.457_827_5, 0.408_210_73];
+pub const CLIP_MEAN: [f32; 3] = [0.481_454_7, 0.457_827_5, 0.408_210_7];
 /// CLIP's per-channel standard deviation.
-pub const CLIP_STD: [f32; 3] = [0.268_629_54, 0.261_302_58, 0.275_777_11];
+pub const CLIP_STD: [f32; 3] = [0.268_629_5, 0.261_302_6, 0.275_777_1];
 
 /// Appends the `3 × side × side` normalised pixels of `img` to `out`.
 pub fn push_pixels(img: &RgbImage, side: u32, out: &mut Vec<f32>) -> Result<(), String> {

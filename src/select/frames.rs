@@ -1,0 +1,37 @@
+//! Selection over embedded video frames, and the report files.
+
+use std::path::Path;
+
+use super::{report, select, Diversity, Matrix, SelectConfig, Selection};
+use crate::error::{Error, Result};
+use crate::sink::{write_atomic, EmbeddedFrame};
+
+/// File names of the diversity report.
+pub const DIVERSITY_JSON: &str = "diversity.json";
+/// The same report as CSV.
+pub const DIVERSITY_CSV: &str = "diversity.csv";
+
+/// Chooses among `frames` (in time order); returns the selection (indices
+/// into `frames`) and its diversity report.
+pub fn select_frames(
+    frames: &[EmbeddedFrame],
+    cfg: &SelectConfig,
+) -> Result<(Selection, Vec<Diversity>)> {
+    let rows: Vec<Vec<f32>> = frames.iter().map(|f| f.vector.clone()).collect();
+    let m = Matrix::from_rows(&rows);
+    let sel = select(&m, cfg)?;
+    let rep = report(&m, &sel, cfg);
+    Ok((sel, rep))
+}
+
+/// Writes `diversity.json` and `diversity.csv` into `dir`, atomically.
+pub fn write_report(dir: &Path, rows: &[Diversity]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
+    let json = serde_json::to_string_pretty(rows).unwrap_or_default();
+    for (name, text) in [(DIVERSITY_JSON, json), (DIVERSITY_CSV, super::to_csv(rows))] {
+        let path = dir.join(name);
+        write_atomic(&path, text.as_bytes())
+            .map_err(|e| Error::io(&path, "cannot write diversity report", e))?;
+    }
+    Ok(())
+}
