@@ -7,7 +7,7 @@
 set -euo pipefail
 pkgs=(pkg-config clang libclang-dev cmake nasm ffmpeg
       libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
-      libavfilter-dev libavdevice-dev python3 python3-pip python3-venv time bc)
+      libavfilter-dev libavdevice-dev python3 python3-pip python3-venv python3-numpy time bc)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

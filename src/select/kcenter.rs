@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 
 use super::matrix::Matrix;
+use super::scan::Rows;
 
 /// Rows per parallel work item.
 const CHUNK: usize = 2048;
@@ -25,6 +26,17 @@ pub struct Coreset {
 /// every row is within `min_distance` of a selected one (or all rows are
 /// selected, or only exact repeats are left).
 pub fn k_center_greedy(m: &Matrix, k: usize, first: usize, min_distance: Option<f32>) -> Coreset {
+    k_center_greedy_with(&Rows::new(m, false), m, k, first, min_distance)
+}
+
+/// [`k_center_greedy`] scanning `rows` (an f32 or f16 view of `m`).
+pub fn k_center_greedy_with(
+    rows: &Rows<'_>,
+    m: &Matrix,
+    k: usize,
+    first: usize,
+    min_distance: Option<f32>,
+) -> Coreset {
     let n = m.len();
     if n == 0 || k == 0 {
         return Coreset {
@@ -39,8 +51,7 @@ pub fn k_center_greedy(m: &Matrix, k: usize, first: usize, min_distance: Option<
     let mut center = first;
     let radius2 = loop {
         indices.push(center);
-        let c = m.row(center);
-        let c_norm = m.norm2(center);
+        let (c, c_norm) = rows.center(m, center);
         // Update every row's distance to its nearest centre; find the
         // farthest row (lowest index on ties, for determinism).
         let (far, far_d2) = min_d2
@@ -51,7 +62,7 @@ pub fn k_center_greedy(m: &Matrix, k: usize, first: usize, min_distance: Option<
                 let mut best = (usize::MAX, -1.0f32);
                 for (j, d) in chunk.iter_mut().enumerate() {
                     let i = base + j;
-                    let nd = m.dist2_to(i, c, c_norm);
+                    let nd = rows.dist2_to(i, &c, c_norm);
                     if nd < *d {
                         *d = nd;
                     }
@@ -149,6 +160,32 @@ mod tests {
         let cs = k_center_greedy(&same, 4, 2, None);
         assert_eq!(cs.indices, [2]);
         assert_eq!(cs.radius, 0.0);
+    }
+
+    /// The f16 scan picks the same frames as f32 on well-separated data.
+    #[test]
+    fn f16_scan_agrees_with_f32() {
+        let mut rng = crate::select::SplitMix64::new(3);
+        let rows: Vec<Vec<f32>> = (0..400)
+            .map(|i| {
+                let mut v: Vec<f32> = (0..64)
+                    .map(|d| if d == i % 8 { 1.0 } else { 0.0 } + (rng.below(1000) as f32) * 1e-4)
+                    .collect();
+                crate::embed::l2_normalize(&mut v);
+                v
+            })
+            .collect();
+        let m = Matrix::from_rows(&rows);
+        let exact = k_center_greedy_with(&Rows::new(&m, false), &m, 8, 0, None);
+        let half = k_center_greedy_with(&Rows::new(&m, true), &m, 8, 0, None);
+        let cluster = |c: &Coreset| {
+            let mut v: Vec<usize> = c.indices.iter().map(|i| i % 8).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(cluster(&exact), (0..8).collect::<Vec<_>>());
+        assert_eq!(cluster(&half), cluster(&exact));
+        assert!((exact.radius - half.radius).abs() < 5e-3);
     }
 
     #[test]

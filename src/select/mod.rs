@@ -8,6 +8,7 @@ mod frames;
 mod kcenter;
 mod matrix;
 mod rng;
+mod scan;
 
 use std::collections::HashMap;
 
@@ -17,9 +18,11 @@ use crate::error::{Error, Result};
 
 pub use diversity::{diversity, to_csv, to_table, Diversity, MAX_PAIRWISE_ROWS};
 pub use frames::{select_frames, write_report, DIVERSITY_CSV, DIVERSITY_JSON};
-pub use kcenter::{coverage_radius, k_center_greedy, Coreset};
+pub use kcenter::{coverage_radius, k_center_greedy, k_center_greedy_with, Coreset};
 pub use matrix::Matrix;
 pub use rng::SplitMix64;
+pub use scan::Rows;
+pub use scan::{dot_f16, f16_supported, F16_MIN_VALUES};
 
 /// How frames are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -133,15 +136,28 @@ pub struct Selection {
 }
 
 /// Rows whose vector is bit-for-bit equal to an earlier row's are
-/// duplicates; returns `(unique, duplicates)`.
+/// duplicates; returns `(unique, duplicates)`. Rows are bucketed by a hash
+/// of their bits and compared only within a bucket, so no copy of the
+/// matrix is made.
 pub fn exact_duplicates(m: &Matrix) -> (Vec<usize>, Vec<usize>) {
-    let mut seen: HashMap<Vec<u32>, usize> = HashMap::new();
+    use std::hash::{Hash, Hasher};
+    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::with_capacity(m.len());
     let (mut unique, mut dups) = (Vec::new(), Vec::new());
     for i in 0..m.len() {
-        let key: Vec<u32> = m.row(i).iter().map(|x| x.to_bits()).collect();
-        if seen.insert(key, i).is_some() {
+        let row = m.row(i);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        row.iter().for_each(|x| x.to_bits().hash(&mut h));
+        let bucket = buckets.entry(h.finish()).or_default();
+        let same_bits = |j: &usize| {
+            m.row(*j)
+                .iter()
+                .zip(row)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        };
+        if bucket.iter().any(same_bits) {
             dups.push(i);
         } else {
+            bucket.push(i);
             unique.push(i);
         }
     }
@@ -178,7 +194,14 @@ pub fn select(m: &Matrix, cfg: &SelectConfig) -> Result<Selection> {
     } else {
         ((0..m.len()).collect(), Vec::new())
     };
-    let sub = m.subset(&unique);
+    // Copy the matrix only when rows were removed.
+    let copy;
+    let sub = if duplicates.is_empty() {
+        m
+    } else {
+        copy = m.subset(&unique);
+        &copy
+    };
     let k = cfg.budget(sub.len());
     let picked: Vec<usize> = match cfg.method {
         Method::Uniform => uniform(sub.len(), k),
@@ -188,7 +211,7 @@ pub fn select(m: &Matrix, cfg: &SelectConfig) -> Result<Selection> {
                 Vec::new()
             } else {
                 let first = SplitMix64::new(cfg.seed).below(sub.len());
-                k_center_greedy(&sub, k, first, cfg.min_distance).indices
+                k_center_greedy(sub, k, first, cfg.min_distance).indices
             }
         }
     };

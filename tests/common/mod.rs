@@ -98,3 +98,71 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A video of distinct 2-second scenes (lavfi sources `scenes`, e.g.
+/// `testsrc`, `smptebars`, `mandelbrot`), 25 fps 320×240, keyframe every
+/// second, hard cuts at 2, 4, … s.
+pub fn scenes_video(dir: &Path, name: &str, scenes: &[&str]) -> PathBuf {
+    let path = dir.join(name);
+    let mut args: Vec<String> = Vec::new();
+    for s in scenes {
+        args.extend([
+            "-f".into(),
+            "lavfi".into(),
+            "-t".into(),
+            "2".into(),
+            "-i".into(),
+            format!("{s}=size=320x240:rate=25"),
+        ]);
+    }
+    let inputs: String = (0..scenes.len()).map(|i| format!("[{i}:v]")).collect();
+    args.extend([
+        "-filter_complex".into(),
+        format!(
+            "{inputs}concat=n={}:v=1:a=0,format=yuv420p[v]",
+            scenes.len()
+        ),
+        "-map".into(),
+        "[v]".into(),
+        "-c:v".into(),
+        "mpeg4".into(),
+        "-q:v".into(),
+        "4".into(),
+        "-g".into(),
+        "25".into(),
+        "-bf".into(),
+        "0".into(),
+        path.to_string_lossy().into_owned(),
+    ]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    ffmpeg(&refs);
+    path
+}
+
+/// The Python used to check files with numpy: the first of
+/// `FRAMESIFT_TEST_PYTHON`, `python3` and `/usr/bin/python3` that imports
+/// numpy (scripts/setup-deps.sh installs python3-numpy).
+pub fn python() -> String {
+    let candidates = std::env::var("FRAMESIFT_TEST_PYTHON")
+        .into_iter()
+        .chain(["python3".to_string(), "/usr/bin/python3".to_string()]);
+    for p in candidates {
+        let ok = Command::new(&p)
+            .args(["-c", "import numpy"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return p;
+        }
+    }
+    panic!("no python3 with numpy found: run scripts/setup-deps.sh (installs python3-numpy)");
+}
+
+/// Parses a JSONL file.
+pub fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
