@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 pub mod buffer;
+pub mod cancel;
 pub mod config;
 pub mod decode;
 pub mod embed;

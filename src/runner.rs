@@ -1,6 +1,7 @@
 //! Many videos, several at a time: each job gets its own [`FolderSink`]
 //! and a [`VideoReport`]; a failing video never stops the others.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -74,6 +75,9 @@ pub fn run_jobs_with<T: Send>(
             s.spawn(|| loop {
                 let idx = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = jobs.get(idx) else { break };
+                if crate::cancel::stop_requested().is_some() {
+                    break; // interrupted: start nothing new
+                }
                 observer.started(idx, job);
                 let (report, value) = work(job, &cfg, &|t| observer.progress(idx, t));
                 observer.finished(idx, job, &report);
@@ -90,6 +94,15 @@ pub fn run_jobs_with<T: Send>(
         .zip(jobs)
         .map(|(r, job)| match r {
             Some((report, value)) => (report, Some(value)),
+            None if crate::cancel::stop_requested().is_some() => {
+                let mut r = failed(
+                    job,
+                    format!("{}: not started (interrupted)", job.input),
+                    0.0,
+                );
+                r.interrupted = true;
+                (r, None)
+            }
             None => (failed(job, "worker thread panicked".to_string(), 0.0), None),
         })
         .collect()
@@ -130,12 +143,54 @@ pub fn failed(job: &Job, error: String, seconds: f64) -> VideoReport {
 pub struct RunSummary<'a> {
     /// framesift's version.
     pub framesift: &'static str,
+    /// The command that ran (`sample`, `embed`, …).
+    pub command: &'a str,
+    /// Fingerprint of the command, the settings and framesift's version:
+    /// `--resume` only skips videos done under the same fingerprint.
+    pub fingerprint: String,
     /// The settings every video ran with.
     pub settings: &'a SampleConfig,
     /// Inputs that did not become jobs (e.g. folders without videos).
     pub input_errors: Vec<String>,
     /// One report per video, in input order.
     pub videos: &'a [VideoReport],
+}
+
+/// A stable 64-bit FNV-1a fingerprint of `parts`, as 16 hex digits (the
+/// same on every platform and in every Rust version, unlike `Hash`).
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The videos an earlier run in `out` completed under `fingerprint`, by
+/// input: what `--resume` skips. An absent, unreadable or different-run
+/// summary gives none.
+pub fn completed_videos(out: &Path, fingerprint: &str) -> HashMap<String, VideoReport> {
+    let Ok(text) = std::fs::read_to_string(out.join(SUMMARY_NAME)) else {
+        return HashMap::new();
+    };
+    #[derive(serde::Deserialize)]
+    struct Previous {
+        fingerprint: Option<String>,
+        #[serde(default)]
+        videos: Vec<VideoReport>,
+    }
+    match serde_json::from_str::<Previous>(&text) {
+        Ok(p) if p.fingerprint.as_deref() == Some(fingerprint) => p
+            .videos
+            .into_iter()
+            .filter(|v| v.ok && !v.interrupted)
+            .map(|v| (v.input.clone(), v))
+            .collect(),
+        _ => HashMap::new(),
+    }
 }
 
 /// File name of the run summary in the output folder.

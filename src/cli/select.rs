@@ -42,7 +42,13 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         workers: a.run.n_workers.unwrap_or(-1),
         stats: a.run.stats && !a.run.no_stats,
         quiet: a.run.quiet,
+        command: "select",
+        extra: format!("{sel:?} {:?}", a.embed),
+        resume: a.run.resume,
     };
+    if a.global && a.run.resume {
+        anyhow::bail!("--resume does not work with --global (one choice over all videos): run again without --resume");
+    }
     run.cfg.validate()?;
     let embedder = embedder(&a.embed)?;
     let tables: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());

@@ -56,7 +56,7 @@ impl Default for DecodeOptions {
 }
 
 /// What is known about a video once it is opened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoInfo {
     /// Codec name, e.g. `vp9`, `h264`.
     pub codec: String,
@@ -91,7 +91,8 @@ pub struct DecodedFrame {
 }
 
 /// Counters of what the demuxer and decoder did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DecodeStats {
     /// Packets of the video stream read from the container.
     pub packets_read: u64,
@@ -99,9 +100,12 @@ pub struct DecodeStats {
     pub packets_decoded: u64,
     /// Frames the decoder returned.
     pub frames_decoded: u64,
-    /// Packets or frames that failed (corrupt data, read errors, missing
-    /// timestamps) and were skipped.
+    /// Packets or frames that failed (corrupt data, read errors) and were
+    /// skipped.
     pub errors: u64,
+    /// Packets or frames without any timestamp (raw elementary streams),
+    /// timed by their position at the average frame rate.
+    pub guessed_timestamps: u64,
 }
 
 /// The first video stream of one input, opened for decoding.
@@ -120,6 +124,7 @@ pub struct VideoSource {
     draining: bool,
     done: bool,
     consecutive_read_errors: u32,
+    last_pts: Option<i64>,
 }
 
 /// Initialises FFmpeg once and silences its own logging (framesift reports
@@ -197,6 +202,16 @@ impl VideoSource {
         let stream_duration =
             (stream.duration() > 0).then(|| stream.duration() as f64 * f64::from(time_base));
         let decoder = ctx.decoder().video().map_err(decode_err)?;
+        let (w, h) = (decoder.width(), decoder.height());
+        if u64::from(w) * u64::from(h) > crate::frame::MAX_PIXELS {
+            return Err(Error::Decode {
+                input: input.to_string(),
+                reason: format!(
+                    "{w}x{h} frames are larger than the {}-megapixel limit",
+                    crate::frame::MAX_PIXELS / 1_000_000
+                ),
+            });
+        }
         let container_duration = (ictx.duration() > 0)
             .then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
         let info = VideoInfo {
@@ -234,6 +249,7 @@ impl VideoSource {
             draining: false,
             done: false,
             consecutive_read_errors: 0,
+            last_pts: None,
         };
         if let (Some(len), Some(end)) = (file_len, ffi::index_end(&mut source.ictx, stream_index)) {
             if end > len {
@@ -312,6 +328,17 @@ impl VideoSource {
                         continue;
                     }
                     self.stats.packets_read += 1;
+                    if self.packet.pts().is_none() && self.packet.dts().is_none() {
+                        // A raw elementary stream: no timestamps at all. Time
+                        // each packet by its position at the frame rate, so
+                        // key frames keep their place even when the packets
+                        // between them are never decoded.
+                        self.stats.guessed_timestamps += 1;
+                        let pts = self.start_pts
+                            + (self.stats.packets_read as i64 - 1) * self.frame_step();
+                        self.packet.set_pts(Some(pts));
+                        self.packet.set_dts(Some(pts));
+                    }
                     if self.mode == DecodeMode::Keyframes && !self.packet.is_key() {
                         continue;
                     }
@@ -357,10 +384,14 @@ impl VideoSource {
         let pts = match frame.pts().or_else(|| frame.timestamp()) {
             Some(p) => p,
             None => {
-                self.note_error(format!("frame #{decode_index} has no timestamp"));
-                return None;
+                // Still none (the decoder dropped it): continue from the
+                // previous frame at the stream's frame rate.
+                self.stats.guessed_timestamps += 1;
+                self.last_pts
+                    .map_or(self.start_pts, |p| p + self.frame_step())
             }
         };
+        self.last_pts = Some(pts);
         let pts_time = pts_seconds(pts, self.time_base);
         Some(DecodedFrame {
             key: frame.is_key(),
@@ -370,6 +401,13 @@ impl VideoSource {
             pts_time,
             decode_index,
         })
+    }
+
+    /// One frame's duration in time-base units, from the average frame rate.
+    fn frame_step(&self) -> i64 {
+        (1.0 / (self.info.avg_fps.max(1e-3) * f64::from(self.time_base)))
+            .round()
+            .max(1.0) as i64
     }
 
     /// The input as given.

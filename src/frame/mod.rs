@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
-pub use convert::RgbConverter;
+pub use convert::{RgbConverter, MAX_PIXELS};
 pub use image::RgbImage;
 
 /// Where a frame sits in its video.

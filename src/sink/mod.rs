@@ -3,6 +3,7 @@
 //! to disk, [`MemorySink`] keeps them in memory for library users.
 
 mod atomic;
+mod clean;
 mod embeddings;
 mod encode;
 mod folder;
@@ -17,6 +18,7 @@ use crate::error::Result;
 use crate::frame::{FrameMeta, Notes};
 
 pub use atomic::{temp_path, write_atomic};
+pub use clean::clean_output_dir;
 pub use embeddings::{
     write_embeddings, EmbeddedFrame, EmbeddingSink, EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
 };
