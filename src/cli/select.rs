@@ -63,6 +63,9 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
             &|job, cfg, progress| {
                 let outcome =
                     embed_video(job, cfg, &embedder, progress).and_then(|(pass1, frames)| {
+                        if pass1.interrupted {
+                            return Ok(pass1); // a choice from part of the video would mislead
+                        }
                         let (selection, report) = select_frames(&frames, &sel)?;
                         write_report(&job.output_dir, &report)?;
                         if let Ok(mut t) = tables.lock() {
@@ -164,6 +167,11 @@ fn global(
             all.extend(frames);
         }
         passes.insert(report.input.clone(), report);
+    }
+    if let Some(signal) = framesift::cancel::stop_requested() {
+        // Interrupted while embedding: nothing has been written yet.
+        eprintln!("framesift: interrupted before the selection; nothing written");
+        return Ok((128 + signal).clamp(0, 255) as u8);
     }
     let (selection, report) = select_frames(&all, sel)?;
     write_report(&a.output, &report)?;
