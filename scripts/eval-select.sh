@@ -4,7 +4,8 @@
 # diversity report (min pairwise L2 and p10 of each method, from coreset's
 # diversity.json, which measures all three on the same candidates) and the scene
 # coverage / selection F1 that ../shared/eval/score.py gives each method.
-# Usage: scripts/eval-select.sh CORPUS_DIR [extra framesift select flags...]
+# Usage: [N=frames] scripts/eval-select.sh CORPUS_DIR [extra framesift select flags...]
+# (N fixes the number of frames for every video instead of scenes + 2)
 set -euo pipefail
 corpus=${1:?usage: scripts/eval-select.sh CORPUS_DIR [flags...]}
 shift
@@ -19,7 +20,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for truth in "$corpus"/*.truth.json; do
   video=${truth%.truth.json}
   name=$(basename "$video")
-  n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['scenes']) + 2)" "$truth")
+  n=${N:-$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['scenes']) + 2)" "$truth")}
   cov=(); f1=()
   for m in coreset uniform random; do
     "$bin" select "$video" -o "$work/$m" --n "$n" --method "$m" -q "$@" >/dev/null
