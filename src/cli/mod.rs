@@ -294,15 +294,8 @@ pub(crate) fn embedder(flags: &EmbedFlags) -> anyhow::Result<std::sync::Arc<dyn 
 
 /// `framesift embed`.
 fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
-    let run = Run {
-        cfg: candidate_config(&a.candidates, a.run.debug),
-        workers: a.run.n_workers.unwrap_or(-1),
-        stats: a.run.stats && !a.run.no_stats,
-        quiet: a.run.quiet,
-        command: "embed",
-        extra: format!("{:?}", a.embed),
-        resume: a.run.resume,
-    };
+    let cfg = candidate_config(&a.candidates, a.run.debug);
+    let run = Run::with_run_flags("embed", cfg, &a.run, format!("{:?}", a.embed));
     run.cfg.validate()?;
     let embedder = embedder(&a.embed)?;
     let (name, dim) = (embedder.name(), embedder.dim());
@@ -350,6 +343,25 @@ pub(crate) struct Run {
 }
 
 impl Run {
+    /// Settings for the embedding commands: `cfg` as built by the command,
+    /// the run flags, all CPUs by default, and `extra` for the fingerprint.
+    pub(crate) fn with_run_flags(
+        command: &'static str,
+        cfg: SampleConfig,
+        run: &flags::RunFlags,
+        extra: String,
+    ) -> Run {
+        Run {
+            cfg,
+            workers: run.n_workers.unwrap_or(-1),
+            stats: run.stats && !run.no_stats,
+            quiet: run.quiet,
+            command,
+            extra,
+            resume: run.resume,
+        }
+    }
+
     /// Settings from the flag groups, with the command's defaults for the
     /// number of workers and whether stats are printed.
     fn from_flags(

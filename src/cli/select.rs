@@ -37,15 +37,7 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         avoid_dot: a.out.avoid_dot,
         include_filename: a.out.include_filename,
     };
-    let run = Run {
-        cfg,
-        workers: a.run.n_workers.unwrap_or(-1),
-        stats: a.run.stats && !a.run.no_stats,
-        quiet: a.run.quiet,
-        command: "select",
-        extra: format!("{sel:?} {:?}", a.embed),
-        resume: a.run.resume,
-    };
+    let run = Run::with_run_flags("select", cfg, &a.run, format!("{sel:?} {:?}", a.embed));
     if a.global && a.run.resume {
         anyhow::bail!("--resume does not work with --global (one choice over all videos): run again without --resume");
     }

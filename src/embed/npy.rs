@@ -9,10 +9,11 @@ use crate::sink::write_atomic;
 
 /// Writes `rows` (all of width `dim`) to `path` as an `(n, dim)` float32
 /// array, atomically.
-pub fn write_npy_f32(path: &Path, rows: &[Vec<f32>], dim: usize) -> Result<()> {
+pub fn write_npy_f32<R: AsRef<[f32]>>(path: &Path, rows: &[R], dim: usize) -> Result<()> {
     let mut bytes = npy_header(rows.len(), dim);
     bytes.reserve(rows.len() * dim * 4);
     for row in rows {
+        let row = row.as_ref();
         if row.len() != dim {
             return Err(Error::io(
                 path,
@@ -119,7 +120,8 @@ mod tests {
     fn ragged_rows_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.npy");
-        let err = write_npy_f32(&path, &[vec![1.0], vec![1.0, 2.0]], 1).unwrap_err();
+        let rows: [&[f32]; 2] = [&[1.0], &[1.0, 2.0]];
+        let err = write_npy_f32(&path, &rows, 1).unwrap_err();
         assert!(err.to_string().contains("expected 1"), "{err}");
         assert!(!path.exists());
     }

@@ -17,8 +17,18 @@ pub fn select_frames(
     frames: &[EmbeddedFrame],
     cfg: &SelectConfig,
 ) -> Result<(Selection, Vec<Diversity>)> {
-    let rows: Vec<Vec<f32>> = frames.iter().map(|f| f.vector.clone()).collect();
-    let m = Matrix::from_rows(&rows);
+    let dim = frames.first().map_or(0, |f| f.vector.len());
+    let flat: Vec<f32> = frames
+        .iter()
+        .flat_map(|f| {
+            f.vector
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(0.0))
+                .take(dim)
+        })
+        .collect();
+    let m = Matrix::from_flat(flat, dim);
     let sel = select(&m, cfg)?;
     let rep = report(&m, &sel, cfg);
     Ok((sel, rep))

@@ -113,7 +113,7 @@ pub fn write_embeddings(
     dim: usize,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
-    let rows: Vec<Vec<f32>> = frames.iter().map(|f| f.vector.clone()).collect();
+    let rows: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
     write_npy_f32(&dir.join(EMBEDDINGS_NPY), &rows, dim)?;
     let mut text = String::new();
     for (row, frame) in frames.iter().enumerate() {
