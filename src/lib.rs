@@ -38,6 +38,7 @@ pub mod hash;
 pub mod input;
 pub mod pipeline;
 pub mod runner;
+pub mod segment;
 pub mod select;
 pub mod sink;
 

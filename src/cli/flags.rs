@@ -478,3 +478,108 @@ pub struct SelectArgs {
     #[command(flatten)]
     pub run: RunFlags,
 }
+
+/// `framesift segment`: successor segmentation.
+#[derive(Debug, Clone, Args)]
+pub struct SegmentArgs {
+    /// Video files, folders (searched recursively) or URLs.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Output folder; each video's results go to OUT/<video file name>/.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Seam rule: fixed:X (successor score above X) or adaptive:K (above
+    /// the rolling mean + K·std of the scores before it, and --min-score).
+    #[arg(long, value_name = "RULE", default_value = "adaptive:3",
+          value_parser = |s: &str| s.parse::<framesift::segment::Threshold>().map_err(|e| e.to_string()),
+          help_heading = "Segmentation")]
+    pub threshold: framesift::segment::Threshold,
+
+    /// Seconds of history for adaptive:K.
+    #[arg(
+        long = "window",
+        value_name = "SEC",
+        default_value_t = 10.0,
+        help_heading = "Segmentation"
+    )]
+    pub window_sec: f64,
+
+    /// adaptive:K never goes below this score (L2 between unit vectors, 0–2).
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0.25,
+        help_heading = "Segmentation"
+    )]
+    pub min_score: f32,
+
+    /// Confirm weak seams and drop doubtful gradual ones with a k-nearest-
+    /// neighbour check of the frames around them.
+    #[arg(long, help_heading = "Segmentation")]
+    pub surveyor: bool,
+
+    /// Neighbours per frame for --surveyor.
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 3,
+        help_heading = "Segmentation"
+    )]
+    pub knn: usize,
+
+    /// Segments shorter than this merge into their closer neighbour.
+    #[arg(
+        long,
+        value_name = "SEC",
+        default_value_t = 2.0,
+        help_heading = "Segmentation"
+    )]
+    pub min_segment_sec: f64,
+
+    /// Segments longer than this split at their largest successor score.
+    #[arg(
+        long,
+        value_name = "SEC",
+        default_value_t = 15.0,
+        help_heading = "Segmentation"
+    )]
+    pub max_segment_sec: f64,
+
+    /// Keyframes per segment: at most this many (at least 2 where the segment has them).
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(2..=16), help_heading = "Segmentation")]
+    pub max_keyframes: u32,
+
+    /// Write the scene-cut list (cuts.json, cuts.csv, scores.csv) only: no
+    /// duration rules, keyframes, clips or pictures.
+    #[arg(long, help_heading = "Outputs")]
+    pub cuts_only: bool,
+
+    /// Do not cut a clip per segment.
+    #[arg(long, help_heading = "Outputs")]
+    pub no_clips: bool,
+
+    /// Re-encode clips (H.264) so they start and end exactly on the
+    /// segment; the default stream copy starts at the key frame before.
+    #[arg(long, help_heading = "Outputs")]
+    pub precise: bool,
+
+    /// Do not draw grid.jpg (keyframes, one row per segment).
+    #[arg(long, help_heading = "Outputs")]
+    pub no_grid: bool,
+
+    /// Do not draw scores.svg (successor score, threshold and seams).
+    #[arg(long, help_heading = "Outputs")]
+    pub no_plot: bool,
+
+    #[command(flatten)]
+    pub candidates: CandidateFlags,
+    #[command(flatten)]
+    pub embed: EmbedFlags,
+    #[command(flatten)]
+    pub out: OutputFlags,
+    #[command(flatten)]
+    pub run: RunFlags,
+}

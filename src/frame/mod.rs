@@ -3,6 +3,7 @@
 
 mod analysis;
 mod convert;
+mod signature;
 
 use std::sync::OnceLock;
 
@@ -11,6 +12,7 @@ use serde::Serialize;
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
 pub use convert::{RgbConverter, MAX_PIXELS};
 pub use image::RgbImage;
+pub use signature::{FrameChange, LumaGrid};
 
 /// Where a frame sits in its video.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -17,7 +17,7 @@ use crate::buffer::Verdict;
 use crate::config::SampleConfig;
 use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
 use crate::error::{Error, Result};
-use crate::frame::{Candidate, FrameMeta, RgbConverter, RgbImage};
+use crate::frame::{Candidate, FrameChange, FrameMeta, LumaGrid, RgbConverter, RgbImage};
 use crate::sink::Sink;
 
 pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};
@@ -83,6 +83,19 @@ pub fn sample_video(
     sink: &mut dyn Sink,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<VideoReport> {
+    sample_video_traced(input, cfg, sink, progress).map(|(report, _)| report)
+}
+
+/// [`sample_video`], also returning how much the picture changed at every
+/// decoded frame inside the time window when `cfg.frame_changes` is set
+/// (empty otherwise, or when the pixel format has no luma plane). With
+/// key-frame decoding only key frames are decoded, so only they appear.
+pub fn sample_video_traced(
+    input: &str,
+    cfg: &SampleConfig,
+    sink: &mut dyn Sink,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<(VideoReport, Vec<FrameChange>)> {
     let started = Instant::now();
     cfg.validate()?;
     let opts = DecodeOptions {
@@ -112,53 +125,73 @@ pub fn sample_video(
         cfg.fps,
     );
 
-    let (decode_stats, decode_error, total, interrupted, processed) = std::thread::scope(|s| {
-        let decoder = s.spawn(move || {
-            let mut window = IntervalGate::new(start, end, interval).with_rate(fps);
-            let frame_rate = info.avg_fps;
-            let mut interrupted = false;
-            while let Some(f) = source.next_frame() {
-                if crate::cancel::stop_requested().is_some() {
-                    interrupted = true;
-                    break;
-                }
-                progress(f.time);
-                match window.step(f.time, f.pts_time) {
-                    Step::Skip => continue,
-                    Step::Stop => break,
-                    // Past the last wanted frame (decoders return frames in
-                    // presentation order): nothing more to do.
-                    Step::Accept if only.is_some_and(|o| o.last().is_some_and(|&l| f.pts > l)) => {
-                        break
+    let trace = cfg.frame_changes;
+    let (decode_stats, decode_error, total, interrupted, processed, changes) =
+        std::thread::scope(|s| {
+            let decoder = s.spawn(move || {
+                let mut window = IntervalGate::new(start, end, interval).with_rate(fps);
+                let frame_rate = info.avg_fps;
+                let mut interrupted = false;
+                let mut changes = Vec::new();
+                let mut last_grid: Option<LumaGrid> = None;
+                while let Some(f) = source.next_frame() {
+                    if crate::cancel::stop_requested().is_some() {
+                        interrupted = true;
+                        break;
                     }
-                    Step::Accept if only.is_some_and(|o| !o.contains(&f.pts)) => continue,
-                    Step::Accept => {
-                        let index = (f.pts_time * frame_rate).max(0.0) as u64;
-                        if tx.send(Selected(f, index)).is_err() {
-                            break; // the consumer stopped (output error)
+                    progress(f.time);
+                    if trace && f.time >= start && end.is_none_or(|e| f.time <= e) {
+                        if let Some(grid) = LumaGrid::from_frame(&f.frame) {
+                            let change = last_grid.as_ref().map_or(0.0, |g| grid.change(g));
+                            changes.push(FrameChange {
+                                time: f.time,
+                                change,
+                            });
+                            last_grid = Some(grid);
+                        }
+                    }
+                    match window.step(f.time, f.pts_time) {
+                        Step::Skip => continue,
+                        Step::Stop => break,
+                        // Past the last wanted frame (decoders return frames in
+                        // presentation order): nothing more to do.
+                        Step::Accept
+                            if only.is_some_and(|o| o.last().is_some_and(|&l| f.pts > l)) =>
+                        {
+                            break
+                        }
+                        Step::Accept if only.is_some_and(|o| !o.contains(&f.pts)) => continue,
+                        Step::Accept => {
+                            let index = (f.pts_time * frame_rate).max(0.0) as u64;
+                            if tx.send(Selected(f, index)).is_err() {
+                                break; // the consumer stopped (output error)
+                            }
                         }
                     }
                 }
+                (
+                    source.stats().clone(),
+                    source.first_error().map(str::to_string),
+                    window.total,
+                    interrupted,
+                    changes,
+                )
+            });
+            let processed = process(converted(input, rx), cfg, sink, &mut report);
+            match decoder.join() {
+                Ok((stats, err, total, interrupted, changes)) => {
+                    (stats, err, total, interrupted, processed, changes)
+                }
+                Err(_) => (
+                    DecodeStats::default(),
+                    Some("decoder thread panicked".to_string()),
+                    0,
+                    false,
+                    processed,
+                    Vec::new(),
+                ),
             }
-            (
-                source.stats().clone(),
-                source.first_error().map(str::to_string),
-                window.total,
-                interrupted,
-            )
         });
-        let processed = process(converted(input, rx), cfg, sink, &mut report);
-        match decoder.join() {
-            Ok((stats, err, total, interrupted)) => (stats, err, total, interrupted, processed),
-            Err(_) => (
-                DecodeStats::default(),
-                Some("decoder thread panicked".to_string()),
-                0,
-                false,
-                processed,
-            ),
-        }
-    });
     report.total = total;
     report.decode = decode_stats;
     processed?;
@@ -188,7 +221,7 @@ pub fn sample_video(
             .get_or_insert_with(|| format!("{input}: interrupted"));
     }
     report.ok = report.error.is_none();
-    Ok(report)
+    Ok((report, changes))
 }
 
 /// The processing side: `cfg`'s buffer and gate, then `sink`, for frames in

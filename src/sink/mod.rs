@@ -4,11 +4,16 @@
 
 mod atomic;
 mod clean;
+mod clip;
 mod embeddings;
 mod encode;
 mod folder;
+mod grid;
+mod keyframes;
 mod memory;
 mod naming;
+mod plot;
+mod segments;
 
 use serde::Serialize;
 
@@ -19,13 +24,21 @@ use crate::frame::{FrameMeta, Notes};
 
 pub use atomic::{temp_path, write_atomic};
 pub use clean::clean_output_dir;
+pub use clip::{write_clip, Clip, ClipMode};
 pub use embeddings::{
     write_embeddings, EmbeddedFrame, EmbeddingSink, EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
 };
 pub use encode::{encode, ImageFormat};
 pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
+pub use grid::{draw_grid, render as render_grid, ROWS_PER_PAGE};
+pub use keyframes::KeyframeSink;
 pub use memory::MemorySink;
 pub use naming::{frame_stem, py_float_repr, sanitize_component, SaveFormat};
+pub use plot::plot_scores;
+pub use segments::{
+    timecode, write_cuts, write_scores, write_segments, KeyframeFile, SegmentRecord, CUTS_CSV,
+    CUTS_JSON, SCORES_CSV, SEGMENTS_CSV, SEGMENTS_JSONL,
+};
 
 /// What happened to a frame, as written in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,0 +1,222 @@
+//! `framesift segment`: embed frames, find seams, shape segments, write
+//! keyframes, clips, a keyframe grid and a score plot per video.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use framesift::buffer::{BufferConfig, BufferKind};
+use framesift::config::SampleConfig;
+use framesift::embed::Embedder;
+use framesift::frame::FrameChange;
+use framesift::gate::GateConfig;
+use framesift::input::{Job, JobKind};
+use framesift::pipeline::{sample_video_traced, VideoReport};
+use framesift::runner::failed;
+use framesift::segment::{segment, SegmentConfig, Segmentation};
+use framesift::sink::{
+    draw_grid, plot_scores, write_clip, write_cuts, write_scores, write_segments, ClipMode,
+    EmbeddingSink, KeyframeSink, SegmentRecord,
+};
+
+use super::flags::SegmentArgs;
+use super::{candidate_config, embedder, Run};
+
+/// Thumbnail height in the keyframe grid.
+const THUMB_HEIGHT: u32 = 120;
+
+/// Runs `framesift segment`.
+pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
+    let seg = SegmentConfig {
+        threshold: a.threshold,
+        window_sec: a.window_sec,
+        min_score: a.min_score,
+        surveyor: a.surveyor,
+        knn: a.knn,
+        min_segment_sec: a.min_segment_sec,
+        max_segment_sec: a.max_segment_sec,
+        max_keyframes: a.max_keyframes as usize,
+        ..SegmentConfig::default()
+    };
+    seg.validate()?;
+    let mut cfg = candidate_config(&a.candidates, a.run.debug);
+    // Frame-exact cuts need every frame decoded; key frames alone are too sparse.
+    cfg.frame_changes = !cfg.keyframes_only;
+    cfg.format = a.out.format;
+    cfg.quality = a.out.quality;
+    let extra = format!(
+        "{seg:?} {:?} cuts_only={} clips={} precise={} grid={} plot={}",
+        a.embed, a.cuts_only, !a.no_clips, a.precise, !a.no_grid, !a.no_plot
+    );
+    let run = Run::with_run_flags("segment", cfg, &a.run, extra);
+    run.cfg.validate()?;
+    let embedder = embedder(&a.embed)?;
+    run.execute_with(
+        &a.inputs,
+        &a.output,
+        JobKind::Video,
+        &|job, cfg, progress| {
+            let outcome = segment_video(job, cfg, &embedder, &seg, a, progress);
+            (
+                outcome.unwrap_or_else(|e| failed(job, e.to_string(), 0.0)),
+                (),
+            )
+        },
+    )
+}
+
+/// One video, start to end.
+fn segment_video(
+    job: &Job,
+    cfg: &SampleConfig,
+    embedder: &Arc<dyn Embedder>,
+    seg: &SegmentConfig,
+    a: &SegmentArgs,
+    progress: &(dyn Fn(f64) + Sync),
+) -> framesift::Result<VideoReport> {
+    let mut sink = EmbeddingSink::new(embedder.clone());
+    let (mut report, changes) = sample_video_traced(&job.input, cfg, &mut sink, progress)?;
+    if report.interrupted {
+        return Ok(report); // seams from part of a video would mislead
+    }
+    let frames = sink.frames;
+    let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
+    let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
+    let end = end_time(&report, &changes, &times, cfg);
+    let result = segment(&times, &vectors, &changes, end, seg)?;
+    let dir = &job.output_dir;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| framesift::Error::io(dir, "cannot create output folder", e))?;
+    write_cuts(dir, &job.input, &result.detection)?;
+    write_scores(dir, &result.detection)?;
+    if !a.no_plot {
+        plot_scores(&dir.join("scores.svg"), &job.input, &result.detection)?;
+    }
+    report.saved = 0;
+    if a.cuts_only {
+        return Ok(report);
+    }
+    let mut records: Vec<SegmentRecord> = result
+        .segments
+        .iter()
+        .map(|s| SegmentRecord::new(&job.input, s, &times))
+        .collect();
+    let thumbs = write_keyframes(job, cfg, &result, &frames, &mut records, &mut report)?;
+    if !a.no_grid {
+        let rows: Vec<(String, Vec<&image::RgbImage>)> = result
+            .segments
+            .iter()
+            .map(|s| {
+                let label = format!("#{} {}-{}", s.index, short_time(s.start), short_time(s.end));
+                let imgs = s
+                    .keyframes
+                    .iter()
+                    .filter_map(|&k| thumbs.get(&frames[k].meta.pts))
+                    .collect();
+                (label, imgs)
+            })
+            .collect();
+        draw_grid(dir, &rows, THUMB_HEIGHT, a.out.quality)?;
+    }
+    if !a.no_clips {
+        let mode = if a.precise {
+            ClipMode::Precise
+        } else {
+            ClipMode::Copy
+        };
+        let start_offset = report.video.as_ref().map_or(0.0, |v| v.start_time_s);
+        for (r, s) in records.iter_mut().zip(&result.segments) {
+            if framesift::cancel::stop_requested().is_some() {
+                report.interrupted = true;
+                break;
+            }
+            let clip = write_clip(&job.input, dir, s.index, s.start, s.end, start_offset, mode)?;
+            r.clip_start = Some((clip.start * 1e6).round() / 1e6);
+            r.clip = Some(clip.path);
+        }
+    }
+    write_segments(dir, &records)?;
+    Ok(report)
+}
+
+/// Where the video ends: after its last decoded frame when every frame was
+/// traced, else the container's duration, else one step past the last
+/// embedded frame; never past the --end-time-s window.
+fn end_time(
+    report: &VideoReport,
+    changes: &[FrameChange],
+    times: &[f64],
+    cfg: &SampleConfig,
+) -> f64 {
+    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
+    let last_embedded = times.last().copied().unwrap_or(0.0);
+    let end = if let Some(last) = changes.last() {
+        last.time + 1.0 / fps
+    } else if let Some(d) = report.video.as_ref().and_then(|v| v.duration_s) {
+        d
+    } else {
+        last_embedded + cfg.fps.map_or(1.0 / fps, |f| 1.0 / f)
+    };
+    let end = end.max(last_embedded);
+    cfg.end_time_s
+        .map_or(end, |e| end.min(e.max(last_embedded)))
+}
+
+/// `12.5s` or `1:02.5`.
+fn short_time(t: f64) -> String {
+    if t < 60.0 {
+        format!("{t:.1}s")
+    } else {
+        format!("{}:{:04.1}", (t / 60.0) as u64, t % 60.0)
+    }
+}
+
+/// Pass 2: decodes again and writes each segment's keyframes as
+/// `keyframes/seg<index>_<rank>_t<time>.<ext>`; returns their thumbnails.
+fn write_keyframes(
+    job: &Job,
+    cfg: &SampleConfig,
+    result: &Segmentation,
+    frames: &[framesift::sink::EmbeddedFrame],
+    records: &mut [SegmentRecord],
+    report: &mut VideoReport,
+) -> framesift::Result<HashMap<i64, image::RgbImage>> {
+    let ext = cfg.format.extension();
+    let mut plan = HashMap::new();
+    for (r, s) in records.iter_mut().zip(&result.segments) {
+        for (rank, (&k, file)) in s.keyframes.iter().zip(r.keyframes.iter_mut()).enumerate() {
+            let f = &frames[k];
+            let rel = format!(
+                "keyframes/seg{:03}_{}_t{:.3}.{ext}",
+                s.index,
+                rank + 1,
+                f.meta.time
+            );
+            plan.insert(f.meta.pts, rel.clone());
+            file.path = Some(rel);
+        }
+    }
+    if plan.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut pass2 = cfg.clone();
+    pass2.only_pts = Some(plan.keys().copied().collect::<BTreeSet<i64>>());
+    pass2.buffer = BufferConfig::of(BufferKind::Passthrough);
+    pass2.gate = GateConfig::Pass;
+    pass2.frame_changes = false;
+    let mut sink = KeyframeSink::new(&job.output_dir, plan, cfg.format, cfg.quality, THUMB_HEIGHT);
+    let r = framesift::pipeline::sample_video(&job.input, &pass2, &mut sink, &|_| {})?;
+    report.saved = r.saved;
+    report.seconds += r.seconds;
+    // Keyframes the second pass did not reach (damage) have no file.
+    for rec in records.iter_mut() {
+        for k in &mut rec.keyframes {
+            if let Some(p) = &k.path {
+                if !Path::new(&job.output_dir).join(p).exists() {
+                    k.path = None;
+                }
+            }
+        }
+    }
+    Ok(sink.thumbnails)
+}

@@ -1,0 +1,334 @@
+//! Seam detection: successor scores, their thresholds, and where each
+//! seam falls (on the exact frame for hard cuts).
+
+use serde::{Deserialize, Serialize};
+
+use super::config::SegmentConfig;
+use super::surveyor::knn_purity;
+use super::threshold::thresholds_with;
+use crate::embed::l2_distance;
+use crate::frame::FrameChange;
+
+/// What kind of boundary a seam is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeamKind {
+    /// An abrupt change. Placed on the first frame of the new shot when
+    /// every frame was decoded, else in the middle of its step.
+    Cut,
+    /// A change spread over several frames (a crossfade, a fast pan),
+    /// placed in the middle of the steps it spans.
+    Gradual,
+}
+
+/// One boundary between segments.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Seam {
+    /// Where the new segment starts (seconds).
+    pub time: f64,
+    /// The step (index of the embedded frame before it) with the highest
+    /// score in this seam.
+    pub step: usize,
+    /// That step's successor score.
+    pub score: f32,
+    /// Cut or gradual.
+    pub kind: SeamKind,
+}
+
+/// Scores, thresholds and seams of one video.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Detection {
+    /// The embedded frames' times.
+    pub times: Vec<f64>,
+    /// `scores[i]`: distance of frame i's embedding to frame i+1's.
+    pub scores: Vec<f32>,
+    /// The threshold each score was compared with.
+    pub thresholds: Vec<f32>,
+    /// The seams, in time order.
+    pub seams: Vec<Seam>,
+}
+
+/// L2 distance of each vector to the next one.
+pub fn successor_scores<V: AsRef<[f32]>>(vectors: &[V]) -> Vec<f32> {
+    vectors
+        .windows(2)
+        .map(|w| l2_distance(w[0].as_ref(), w[1].as_ref()))
+        .collect()
+}
+
+/// Finds the seams of one video (see the module docs of `segment`).
+pub fn detect_seams<V: AsRef<[f32]>>(
+    times: &[f64],
+    vectors: &[V],
+    changes: &[FrameChange],
+    cfg: &SegmentConfig,
+) -> Detection {
+    let n = times.len().min(vectors.len());
+    let (times, vectors) = (&times[..n], &vectors[..n]);
+    let scores = successor_scores(vectors);
+    let have_changes = !changes.is_empty();
+    // What each step is: a cut at a frame, a gradual crossing, or nothing.
+    // Decided step by step as the thresholds are computed: only cuts (or,
+    // without frame changes, every crossing) leave the rolling window, so
+    // busy footage raises the threshold instead of hiding in seams.
+    let mut marks: Vec<Option<(SeamKind, f64)>> = vec![None; scores.len()];
+    let thr = thresholds_with(times, &scores, cfg, &mut |i, thr| {
+        if scores[i] <= thr.min(cfg.min_score) {
+            return false;
+        }
+        let (a, b) = (times[i], times[i + 1]);
+        match hard_cut(changes, a, b, cfg) {
+            Some(at) => {
+                marks[i] = Some((SeamKind::Cut, at));
+                true
+            }
+            None if scores[i] > thr => {
+                marks[i] = Some((SeamKind::Gradual, 0.0));
+                !have_changes
+            }
+            None if cfg.surveyor
+                && knn_purity(times, vectors, i, cfg.survey_sec, cfg.knn) >= SURE_PURITY =>
+            {
+                marks[i] = Some((SeamKind::Gradual, 0.0));
+                false
+            }
+            None => false,
+        }
+    });
+    let mut seams = Vec::new();
+    let mut i = 0;
+    let mut free_from = 0; // steps before this belong to an earlier seam
+    while i < marks.len() {
+        let Some((kind, at)) = marks[i] else {
+            i += 1;
+            continue;
+        };
+        if kind == SeamKind::Cut {
+            seams.push(Seam {
+                time: at,
+                step: i,
+                score: scores[i],
+                kind,
+            });
+            i += 1;
+            free_from = i;
+            continue;
+        }
+        // A run of gradual steps: one seam in its middle, unless a cut
+        // sits right beside it (then the run is that cut's aftermath).
+        let mut j = i;
+        while j + 1 < marks.len() && matches!(marks[j + 1], Some((SeamKind::Gradual, _))) {
+            j += 1;
+        }
+        let beside_cut = (i > 0 && matches!(marks[i - 1], Some((SeamKind::Cut, _))))
+            || matches!(marks.get(j + 1), Some(Some((SeamKind::Cut, _))));
+        // The transition spans the unmarked raised steps around the run too
+        // (a crossfade raises the threshold while it lasts).
+        let raised = |k: usize| marks[k].is_none() && scores[k] > cfg.min_score;
+        let (mut lo, mut hi) = (i, j);
+        while lo > free_from && raised(lo - 1) {
+            lo -= 1;
+        }
+        while hi + 1 < marks.len() && raised(hi + 1) {
+            hi += 1;
+        }
+        // A real transition changes the picture: the frames on either side
+        // of it are far apart (a pan's single jumpy step is not).
+        let changed =
+            l2_distance(vectors[lo].as_ref(), vectors[hi + 1].as_ref()) >= cfg.gradual_min_change;
+        let supported = !cfg.surveyor
+            || knn_purity(times, vectors, (lo + hi) / 2, cfg.survey_sec, cfg.knn) >= MIN_PURITY;
+        if !beside_cut && changed && supported {
+            let best = (lo..=hi)
+                .max_by(|&x, &y| scores[x].total_cmp(&scores[y]))
+                .unwrap_or(i);
+            let single_unrefined = lo == hi && !have_changes;
+            seams.push(Seam {
+                time: (times[lo] + times[hi + 1]) / 2.0,
+                step: best,
+                score: scores[best],
+                kind: if single_unrefined {
+                    SeamKind::Cut
+                } else {
+                    SeamKind::Gradual
+                },
+            });
+        }
+        free_from = hi + 1;
+        i = hi + 1;
+    }
+    Detection {
+        times: times.to_vec(),
+        scores,
+        thresholds: thr,
+        seams,
+    }
+}
+
+/// The surveyor accepts a weak seam when the frames around it separate
+/// into the two sides this well…
+const SURE_PURITY: f32 = 0.95;
+/// …and drops a gradual one that separates worse than this.
+const MIN_PURITY: f32 = 0.6;
+
+/// The time of a hard cut inside the step `(a, b]`: one decoded frame
+/// whose luma change stands alone: `cut_ratio` times the typical change
+/// in the second around the step, and twice the change of the frames just
+/// before and after it (a flash or a pan changes on several frames).
+fn hard_cut(changes: &[FrameChange], a: f64, b: f64, cfg: &SegmentConfig) -> Option<f64> {
+    let lo = changes.partition_point(|c| c.time <= a);
+    let hi = changes.partition_point(|c| c.time <= b);
+    let (top_i, top) = changes
+        .get(lo..hi)?
+        .iter()
+        .enumerate()
+        .max_by(|x, y| x.1.change.total_cmp(&y.1.change))
+        .map(|(k, c)| (k + lo, c))?;
+    if top.change < cfg.cut_min_change {
+        return None;
+    }
+    let neighbour = [top_i.checked_sub(1), Some(top_i + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|k| changes.get(k))
+        .map(|c| c.change)
+        .fold(0f32, f32::max);
+    let from = changes.partition_point(|c| c.time < a - 1.0);
+    let to = changes.partition_point(|c| c.time <= b + 1.0);
+    let mut others: Vec<f32> = (from..to)
+        .filter(|&k| k != top_i)
+        .map(|k| changes[k].change)
+        .collect();
+    let typical = median(&mut others).max(0.002);
+    (top.change >= cfg.cut_ratio * typical && top.change >= ISOLATION * neighbour)
+        .then_some(top.time)
+}
+
+/// A cut's jump is at least this many times its neighbours' changes.
+const ISOLATION: f32 = 2.0;
+
+fn median(v: &mut [f32]) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let mid = v.len() / 2;
+    v.select_nth_unstable_by(mid, f32::total_cmp);
+    v[mid]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frames at 2 fps whose embedding is scene A before `cut` and scene B
+    /// after, with a little noise.
+    fn two_scenes(n: usize, cut: usize) -> (Vec<f64>, Vec<Vec<f32>>) {
+        let times = (0..n).map(|i| i as f64 * 0.5).collect();
+        let vectors = (0..n)
+            .map(|i| {
+                let wobble = 0.02 * ((i * 31 % 7) as f32 / 7.0);
+                if i < cut {
+                    vec![1.0, wobble, 0.0]
+                } else {
+                    vec![wobble, 0.0, 1.0]
+                }
+            })
+            .collect();
+        (times, vectors)
+    }
+
+    /// Decoded frames at 25 fps, changing by `level`, with one jump at `at`.
+    fn changes(until: f64, level: f32, jump_at: Option<f64>) -> Vec<FrameChange> {
+        (1..(until * 25.0) as usize)
+            .map(|k| {
+                let time = k as f64 / 25.0;
+                let jump = jump_at.is_some_and(|t| (time - t).abs() < 1e-9);
+                FrameChange {
+                    time,
+                    change: if jump { 0.2 } else { level },
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_step_gives_one_seam_in_its_step() {
+        let (t, v) = two_scenes(40, 20);
+        let d = detect_seams(&t, &v, &[], &SegmentConfig::default());
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        let s = d.seams[0];
+        assert_eq!(s.step, 19);
+        assert!(s.time > t[19] && s.time <= t[20]);
+        assert_eq!(d.scores.len(), 39);
+    }
+
+    #[test]
+    fn noise_under_the_threshold_gives_none() {
+        let (t, v) = two_scenes(40, 40);
+        let d = detect_seams(&t, &v, &[], &SegmentConfig::default());
+        assert!(d.seams.is_empty(), "{:?}", d.seams);
+    }
+
+    #[test]
+    fn frame_changes_put_the_cut_on_its_frame() {
+        let (t, v) = two_scenes(40, 20);
+        let ch = changes(20.0, 0.005, Some(9.76));
+        let d = detect_seams(&t, &v, &ch, &SegmentConfig::default());
+        assert_eq!(d.seams.len(), 1);
+        assert_eq!(d.seams[0].kind, SeamKind::Cut);
+        assert!((d.seams[0].time - 9.76).abs() < 1e-9, "{:?}", d.seams);
+    }
+
+    #[test]
+    fn a_gradual_change_is_one_seam_in_the_middle() {
+        // A crossfade over frames 20..=22 (1.5 s).
+        let n = 44;
+        let times: Vec<f64> = (0..n).map(|i| i as f64 * 0.5).collect();
+        let vectors: Vec<Vec<f32>> = (0..n)
+            .map(|i| {
+                let w = ((i as f32 - 19.0) / 4.0).clamp(0.0, 1.0);
+                let mut v = vec![1.0 - w, 0.0, w];
+                crate::embed::l2_normalize(&mut v);
+                v
+            })
+            .collect();
+        let ch = changes(22.0, 0.01, None); // no single jump
+        let d = detect_seams(&times, &vectors, &ch, &SegmentConfig::default());
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        assert_eq!(d.seams[0].kind, SeamKind::Gradual);
+        assert!(
+            d.seams[0].time > 9.5 && d.seams[0].time < 11.5,
+            "{:?}",
+            d.seams
+        );
+    }
+
+    #[test]
+    fn a_weak_step_with_a_clean_jump_is_a_cut_but_motion_is_not() {
+        // Busy footage (scores ~0.5) where one step is a cut of 0.6.
+        let n = 40;
+        let times: Vec<f64> = (0..n).map(|i| i as f64 * 0.5).collect();
+        // Angles grow by 0.4 and 0.6 rad in turn (scores 0.40 / 0.59),
+        // plus 0.15 rad more at the cut (score 0.73, under mean + 3·std).
+        let mut a = 0f32;
+        let vectors: Vec<Vec<f32>> = (0..n)
+            .map(|i| {
+                if i > 0 {
+                    a += if i % 2 == 0 { 0.4 } else { 0.6 };
+                }
+                if i == 20 {
+                    a += 0.15;
+                }
+                vec![a.cos(), a.sin(), 0.0]
+            })
+            .collect();
+        let cfg = SegmentConfig::default();
+        let jump = changes(20.0, 0.01, Some(9.8));
+        let d = detect_seams(&times, &vectors, &jump, &cfg);
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        assert!((d.seams[0].time - 9.8).abs() < 1e-9);
+        let smooth = changes(20.0, 0.01, None);
+        let d = detect_seams(&times, &vectors, &smooth, &cfg);
+        assert!(d.seams.is_empty(), "{:?}", d.seams);
+    }
+}

@@ -1,0 +1,452 @@
+//! Cutting a segment out of a video as its own file, with the FFmpeg
+//! libraries (no `ffmpeg` program).
+//!
+//! - [`ClipMode::Copy`] copies the compressed packets (video and the best
+//!   audio stream): fast and lossless, but a clip can only start on a key
+//!   frame, so it starts at the key frame at or before the segment's start
+//!   (reported as the clip's `start`). It ends at the segment's end.
+//! - [`ClipMode::Precise`] decodes and re-encodes the video (H.264 with
+//!   libx264 when FFmpeg has it, else MPEG-4 part 2) from exactly the
+//!   segment's first frame to its last, into MP4; audio packets inside the
+//!   segment are copied when MP4 can hold their codec.
+//!
+//! Clips are written to a temporary name and renamed when complete.
+
+use std::path::Path;
+
+use ff::media::Type;
+use ffmpeg_next as ff;
+
+use super::temp_path;
+use crate::decode::{DecodeMode, DecodeOptions, VideoSource};
+use crate::error::{Error, Result};
+
+/// How clips are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipMode {
+    /// Stream copy: starts snap to the key frame before.
+    Copy,
+    /// Re-encode the video for exact boundaries.
+    Precise,
+}
+
+/// A written clip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clip {
+    /// Path relative to the video's folder: `clips/seg<i>_<start>-<end>.<ext>`.
+    pub path: String,
+    /// Where the clip really starts (seconds since the stream start): the
+    /// key frame before the segment for stream copy.
+    pub start: f64,
+}
+
+/// Cuts `[start, end)` (seconds since the first frame; the stream starts
+/// at `stream_start` in container time) of `input` into
+/// `dir/clips/seg<index>_<start>-<end>.<ext>`.
+pub fn write_clip(
+    input: &str,
+    dir: &Path,
+    index: usize,
+    start: f64,
+    end: f64,
+    stream_start: f64,
+    mode: ClipMode,
+) -> Result<Clip> {
+    let (format, ext) = match mode {
+        ClipMode::Copy => container_for(input),
+        ClipMode::Precise => ("mp4", "mp4"),
+    };
+    let folder = dir.join("clips");
+    std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, "cannot create folder", e))?;
+    let rel = format!("clips/seg{index:03}_{start:.3}-{end:.3}.{ext}");
+    let path = dir.join(&rel);
+    let tmp = temp_path(&path);
+    let cut = match mode {
+        ClipMode::Copy => copy(
+            input,
+            &tmp,
+            format,
+            stream_start + start,
+            stream_start + end,
+        ),
+        ClipMode::Precise => precise(input, &tmp, start, end, stream_start),
+    };
+    let result = cut.and_then(|real_start| {
+        std::fs::rename(&tmp, &path)
+            .map_err(|e| e.to_string())
+            .map(|_| real_start)
+    });
+    match result {
+        Ok(real_start) => Ok(Clip {
+            path: rel,
+            start: real_start - stream_start,
+        }),
+        Err(reason) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::Damaged {
+                input: input.to_string(),
+                reason: format!("cannot cut clip {rel}: {reason}"),
+            })
+        }
+    }
+}
+
+/// The muxer and extension for a stream copy: the input's own container
+/// where FFmpeg can write it, else Matroska (which holds any codec).
+fn container_for(input: &str) -> (&'static str, &'static str) {
+    let ext = Path::new(input)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("mp4" | "m4v") => ("mp4", "mp4"),
+        Some("mov") => ("mov", "mov"),
+        Some("webm") => ("webm", "webm"),
+        Some("ts" | "m2ts" | "mts") => ("mpegts", "ts"),
+        Some("avi") => ("avi", "avi"),
+        _ => ("matroska", "mkv"),
+    }
+}
+
+/// Whether muxer `format` can hold codec `id`.
+// The constant's integer type differs between FFmpeg versions.
+#[allow(clippy::unnecessary_cast)]
+fn can_hold(octx: &ff::format::context::Output, id: ff::codec::Id) -> bool {
+    // SAFETY: `octx` owns a valid output context whose `oformat` is set.
+    unsafe {
+        let ofmt = (*octx.as_ptr()).oformat;
+        ff::ffi::avformat_query_codec(
+            ofmt,
+            ff::ffi::AVCodecID::from(id),
+            ff::ffi::FF_COMPLIANCE_NORMAL as i32,
+        ) == 1
+    }
+}
+
+/// Clears the codec tag of output stream `index`, so the muxer picks its
+/// own (tags differ between containers).
+fn clear_codec_tag(octx: &mut ff::format::context::Output, index: usize) {
+    if let Some(ost) = octx.stream_mut(index) {
+        // SAFETY: the stream's codec parameters are valid and owned by it.
+        unsafe {
+            (*ost.parameters().as_mut_ptr()).codec_tag = 0;
+        }
+    }
+}
+
+fn seconds(ts: i64, tb: ff::Rational) -> f64 {
+    ts as f64 * f64::from(tb.numerator()) / f64::from(tb.denominator().max(1))
+}
+
+fn to_ts(sec: f64, tb: ff::Rational) -> i64 {
+    (sec * f64::from(tb.denominator()) / f64::from(tb.numerator().max(1))).round() as i64
+}
+
+/// A packet's time: pts, else dts.
+fn packet_time(p: &ff::Packet, tb: ff::Rational) -> Option<f64> {
+    p.pts().or(p.dts()).map(|t| seconds(t, tb))
+}
+
+/// Stream copy of `[from, to)` (container seconds); returns where the clip
+/// really starts.
+fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64, String> {
+    let mut ictx = ff::format::input(&input).map_err(|e| e.to_string())?;
+    let vi = ictx
+        .streams()
+        .best(Type::Video)
+        .ok_or("no video stream")?
+        .index();
+    let ai = ictx.streams().best(Type::Audio).map(|s| s.index());
+    let mut octx = ff::format::output_as(&tmp, format).map_err(|e| e.to_string())?;
+    // Input stream → (output stream, input time base).
+    let mut map: Vec<Option<(usize, ff::Rational)>> = vec![None; ictx.nb_streams() as usize];
+    for idx in [Some(vi), ai].into_iter().flatten() {
+        let Some(ist) = ictx.stream(idx) else {
+            continue;
+        };
+        if idx != vi && !can_hold(&octx, ist.parameters().id()) {
+            continue; // audio this container cannot hold: video only
+        }
+        let mut ost = octx
+            .add_stream(ff::encoder::find(ff::codec::Id::None))
+            .map_err(|e| e.to_string())?;
+        ost.set_parameters(ist.parameters());
+        let out_index = ost.index();
+        clear_codec_tag(&mut octx, out_index);
+        map[idx] = Some((out_index, ist.time_base()));
+    }
+    octx.write_header().map_err(|e| e.to_string())?;
+    let target = (from * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+    ictx.seek(target, ..target + 1)
+        .map_err(|e| format!("cannot seek: {e}"))?;
+    let mut base: Option<f64> = None; // the first key frame's time
+    let mut held: Vec<(ff::Packet, usize, ff::Rational)> = Vec::new();
+    let mut video_done = false;
+    let mut audio_done = map.iter().enumerate().all(|(i, m)| i == vi || m.is_none());
+    for (stream, packet) in ictx.packets() {
+        let idx = stream.index();
+        let Some((out, tb)) = map.get(idx).copied().flatten() else {
+            continue;
+        };
+        let Some(t) = packet_time(&packet, tb) else {
+            continue;
+        };
+        if idx == vi {
+            if base.is_none() {
+                if !packet.is_key() {
+                    continue; // before the first key frame: not decodable
+                }
+                base = Some(t);
+                for (p, o, ptb) in held.drain(..) {
+                    write_shifted(p, o, ptb, t, &mut octx)?;
+                }
+            }
+            let dts_t = packet.dts().map_or(t, |d| seconds(d, tb));
+            if dts_t >= to {
+                video_done = true; // later packets all show at or after `to`
+            }
+            if t < to {
+                if let Some(b) = base {
+                    write_shifted(packet, out, tb, b, &mut octx)?;
+                }
+            }
+        } else {
+            if t >= to {
+                audio_done = true;
+            } else {
+                match base {
+                    Some(b) if t >= b => write_shifted(packet, out, tb, b, &mut octx)?,
+                    Some(_) => {}
+                    None => held.push((packet, out, tb)),
+                }
+            }
+        }
+        if (video_done && audio_done) || t > to + 10.0 {
+            break;
+        }
+    }
+    let base = base.ok_or("no key frame in the segment")?;
+    octx.write_trailer().map_err(|e| e.to_string())?;
+    Ok(base)
+}
+
+/// Writes `p` to output stream `out`, moved `shift` seconds earlier.
+fn write_shifted(
+    mut p: ff::Packet,
+    out: usize,
+    tb: ff::Rational,
+    shift: f64,
+    octx: &mut ff::format::context::Output,
+) -> Result<(), String> {
+    let s = to_ts(shift, tb);
+    p.set_pts(p.pts().map(|v| v - s));
+    p.set_dts(p.dts().map(|v| v - s));
+    let otb = octx
+        .stream(out)
+        .map(|s| s.time_base())
+        .ok_or("no output stream")?;
+    p.rescale_ts(tb, otb);
+    p.set_position(-1);
+    p.set_stream(out);
+    p.write_interleaved(octx).map_err(|e| e.to_string())
+}
+
+/// Re-encodes the video of `[start, end)` (seconds since the first frame)
+/// and copies the audio inside it; returns where the clip starts
+/// (container seconds).
+fn precise(
+    input: &str,
+    tmp: &Path,
+    start: f64,
+    end: f64,
+    stream_start: f64,
+) -> Result<f64, String> {
+    let opts = DecodeOptions {
+        mode: DecodeMode::All,
+        seek_to_s: start,
+        threads: 0,
+    };
+    let mut source = VideoSource::open(input, &opts).map_err(|e| e.to_string())?;
+    let info = source.info().clone();
+    let (w, h) = (info.width & !1, info.height & !1);
+    let mut octx = ff::format::output_as(&tmp, "mp4").map_err(|e| e.to_string())?;
+    let global_header = octx
+        .format()
+        .flags()
+        .contains(ff::format::Flags::GLOBAL_HEADER);
+    let codec = ff::encoder::find_by_name("libx264")
+        .or_else(|| ff::encoder::find(ff::codec::Id::MPEG4))
+        .ok_or("FFmpeg has no H.264 or MPEG-4 encoder")?;
+    let tb = ff::Rational::new(1, 90_000);
+    let mut ost = octx.add_stream(codec).map_err(|e| e.to_string())?;
+    let v_out = ost.index();
+    let mut enc = ff::codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(|e| e.to_string())?;
+    enc.set_width(w.max(2));
+    enc.set_height(h.max(2));
+    enc.set_format(ff::format::Pixel::YUV420P);
+    enc.set_time_base(tb);
+    enc.set_frame_rate(Some(ff::Rational::from(info.avg_fps.max(1.0))));
+    if global_header {
+        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    let mut dict = ff::Dictionary::new();
+    dict.set("preset", "veryfast");
+    dict.set("crf", "18");
+    let mut enc = enc.open_with(dict).map_err(|e| e.to_string())?;
+    ost.set_parameters(&enc);
+    // Audio: a second demuxer over the same span, packets copied.
+    let mut audio = AudioCopy::open(input, &mut octx, stream_start + start)?;
+    octx.write_header().map_err(|e| e.to_string())?;
+    let otb = octx
+        .stream(v_out)
+        .map(|s| s.time_base())
+        .ok_or("no output stream")?;
+    let mut scaler: Option<(ff::format::Pixel, u32, u32, ff::software::scaling::Context)> = None;
+    let mut first: Option<f64> = None;
+    let drain = |enc: &mut ff::encoder::Video, octx: &mut ff::format::context::Output| {
+        let mut pkt = ff::Packet::empty();
+        while enc.receive_packet(&mut pkt).is_ok() {
+            pkt.set_stream(v_out);
+            pkt.rescale_ts(tb, otb);
+            pkt.write_interleaved(octx).map_err(|e| e.to_string())?;
+        }
+        Ok::<(), String>(())
+    };
+    while let Some(f) = source.next_frame() {
+        if f.time < start - 1e-6 {
+            continue;
+        }
+        if f.time >= end - 1e-6 {
+            break;
+        }
+        let t0 = *first.get_or_insert(f.time);
+        let src = &f.frame;
+        let key = (src.format(), src.width(), src.height());
+        let mut out = if key == (ff::format::Pixel::YUV420P, w, h) {
+            src.clone()
+        } else {
+            if scaler.as_ref().is_none_or(|s| (s.0, s.1, s.2) != key) {
+                let ctx = ff::software::scaling::Context::get(
+                    key.0,
+                    key.1,
+                    key.2,
+                    ff::format::Pixel::YUV420P,
+                    w,
+                    h,
+                    ff::software::scaling::Flags::BILINEAR,
+                )
+                .map_err(|e| e.to_string())?;
+                scaler = Some((key.0, key.1, key.2, ctx));
+            }
+            let mut dst = ff::frame::Video::empty();
+            if let Some((_, _, _, ctx)) = scaler.as_mut() {
+                ctx.run(src, &mut dst).map_err(|e| e.to_string())?;
+            }
+            dst
+        };
+        out.set_pts(Some(to_ts(f.time - t0, tb)));
+        out.set_kind(ff::picture::Type::None);
+        enc.send_frame(&out).map_err(|e| e.to_string())?;
+        drain(&mut enc, &mut octx)?;
+    }
+    let t0 = first.ok_or("no frame inside the segment")?;
+    enc.send_eof().map_err(|e| e.to_string())?;
+    drain(&mut enc, &mut octx)?;
+    if let Some(a) = audio.as_mut() {
+        a.copy(&mut octx, stream_start + t0, stream_start + end)?;
+    }
+    octx.write_trailer().map_err(|e| e.to_string())?;
+    Ok(stream_start + t0)
+}
+
+/// The best audio stream of an input, copied packet by packet.
+struct AudioCopy {
+    ictx: ff::format::context::Input,
+    index: usize,
+    out: usize,
+    tb: ff::Rational,
+}
+
+impl AudioCopy {
+    /// Adds the audio stream to `octx` if there is one it can hold, and
+    /// seeks to `from` (container seconds).
+    fn open(
+        input: &str,
+        octx: &mut ff::format::context::Output,
+        from: f64,
+    ) -> Result<Option<AudioCopy>, String> {
+        let mut ictx = ff::format::input(&input).map_err(|e| e.to_string())?;
+        let Some((index, params, tb)) = ictx
+            .streams()
+            .best(Type::Audio)
+            .map(|s| (s.index(), s.parameters(), s.time_base()))
+        else {
+            return Ok(None);
+        };
+        if !can_hold(octx, params.id()) {
+            return Ok(None);
+        }
+        let mut ost = octx
+            .add_stream(ff::encoder::find(ff::codec::Id::None))
+            .map_err(|e| e.to_string())?;
+        ost.set_parameters(params);
+        let out = ost.index();
+        clear_codec_tag(octx, out);
+        let target = (from * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+        ictx.seek(target, ..target + 1)
+            .map_err(|e| format!("cannot seek: {e}"))?;
+        Ok(Some(AudioCopy {
+            ictx,
+            index,
+            out,
+            tb,
+        }))
+    }
+
+    /// Copies the packets in `[from, to)`, shifted to start at `from`.
+    fn copy(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        from: f64,
+        to: f64,
+    ) -> Result<(), String> {
+        for (stream, packet) in self.ictx.packets() {
+            if stream.index() != self.index {
+                continue;
+            }
+            let Some(t) = packet_time(&packet, self.tb) else {
+                continue;
+            };
+            if t >= to {
+                break;
+            }
+            if t >= from {
+                write_shifted(packet, self.out, self.tb, from, octx)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn containers_follow_the_input() {
+        assert_eq!(container_for("a.MP4"), ("mp4", "mp4"));
+        assert_eq!(container_for("a.webm"), ("webm", "webm"));
+        assert_eq!(container_for("a.flv"), ("matroska", "mkv"));
+        assert_eq!(container_for("https://x/y"), ("matroska", "mkv"));
+    }
+
+    #[test]
+    fn time_conversions_round_trip() {
+        let tb = ff::Rational::new(1, 12_800);
+        assert_eq!(to_ts(2.5, tb), 32_000);
+        assert!((seconds(32_000, tb) - 2.5).abs() < 1e-12);
+    }
+}
