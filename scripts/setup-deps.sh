@@ -3,8 +3,10 @@
 # FFmpeg development libraries (ffmpeg-next links them), clang (bindgen), pkg-config,
 # cmake + nasm (libjpeg-turbo with SIMD, built by the turbojpeg crate), the ffmpeg CLI
 # (the tests generate their videos with it), python3 + pip (sample videos come from PyPI),
-# and rustfmt + clippy. Packages already installed are skipped.
+# rustfmt + clippy, and yt-dlp (PyPI, in ./.venv-tools) for the --ytdlp tests.
+# Packages already installed are skipped.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 pkgs=(pkg-config clang libclang-dev cmake nasm ffmpeg
       libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
       libavfilter-dev libavdevice-dev python3 python3-pip python3-venv python3-numpy time bc)
@@ -22,4 +24,10 @@ fi
 if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
+# yt-dlp for the --ytdlp tests (the real program, from PyPI, in its own venv).
+if ! .venv-tools/bin/yt-dlp --version >/dev/null 2>&1; then
+  echo "setup: installing yt-dlp into .venv-tools" >&2
+  python3 -m venv .venv-tools
+  .venv-tools/bin/pip install -q "yt-dlp==2026.10.26"
 fi

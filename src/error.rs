@@ -73,6 +73,14 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
+    /// Keyword capture found no usable subtitles for a video.
+    #[error("{input}: {reason}")]
+    Subtitles {
+        /// The input as given.
+        input: String,
+        /// Where it looked, or what failed.
+        reason: String,
+    },
     /// A setting has a value that is not allowed.
     #[error("invalid value for {key}: {reason}")]
     Config {

@@ -35,6 +35,9 @@ pub struct Job {
     pub output_dir: PathBuf,
     /// The video's file stem (for `include_filename`).
     pub stem: String,
+    /// Subtitles that came with the input (a yt-dlp entry's subtitle URL),
+    /// for keyword capture.
+    pub subtitles: Option<String>,
 }
 
 fn is_video_path(p: &Path) -> bool {
@@ -76,11 +79,20 @@ pub fn plan_jobs(inputs: &[String], out: &Path) -> (Vec<Job>, Vec<Error>) {
             found.push(input.clone());
         }
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let jobs = found
+    let named = found
         .into_iter()
-        .map(|input| {
-            let name = folder_name(&input);
+        .map(|input| (folder_name(&input), input, None))
+        .collect();
+    (name_jobs(named, out), errors)
+}
+
+/// Jobs for `(folder name, input, subtitles)` items, writing under `out`;
+/// a name already taken gets `-2`, `-3`, ….
+pub fn name_jobs(items: Vec<(String, String, Option<String>)>, out: &Path) -> Vec<Job> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    items
+        .into_iter()
+        .map(|(name, input, subtitles)| {
             let n = seen.entry(name.clone()).or_insert(0);
             *n += 1;
             let dir_name = if *n == 1 { name } else { format!("{name}-{n}") };
@@ -93,10 +105,10 @@ pub fn plan_jobs(inputs: &[String], out: &Path) -> (Vec<Job>, Vec<Error>) {
                 stem,
                 input,
                 kind: JobKind::Video,
+                subtitles,
             }
         })
-        .collect();
-    (jobs, errors)
+        .collect()
 }
 
 /// One image-folder job per input folder, writing under `out`.
@@ -114,6 +126,7 @@ pub fn plan_image_jobs(inputs: &[String], out: &Path) -> Vec<Job> {
                 kind: JobKind::Images,
                 output_dir: out.join(&dir_name),
                 stem: dir_name,
+                subtitles: None,
             }
         })
         .collect()

@@ -36,10 +36,13 @@ pub mod frame;
 pub mod gate;
 pub mod hash;
 pub mod input;
+pub mod keywords;
 pub mod pipeline;
 pub mod runner;
 pub mod segment;
 pub mod select;
 pub mod sink;
+pub mod summary;
+pub mod ytdlp;
 
 pub use error::{Error, Result};

@@ -111,15 +111,39 @@ pub fn run_jobs_with<T: Send>(
 /// Runs one job into its folder; errors become a failed report.
 pub fn run_job(job: &Job, cfg: &SampleConfig, progress: &(dyn Fn(f64) + Sync)) -> VideoReport {
     let started = std::time::Instant::now();
+    let with_subtitles;
+    let cfg = match &job.subtitles {
+        Some(s) => {
+            with_subtitles = SampleConfig {
+                subtitles: Some(s.clone()),
+                ..cfg.clone()
+            };
+            &with_subtitles
+        }
+        None => cfg,
+    };
     let opts = crate::sink::ImageOptions {
         format: cfg.format,
         quality: cfg.quality,
         naming: cfg.save_format.clone(),
     };
-    let mut sink = FolderSink::new(&job.output_dir, &job.stem, opts);
-    let result = match job.kind {
-        JobKind::Video => sample_video(&job.input, cfg, &mut sink, progress),
-        JobKind::Images => sample_images(&job.input, cfg, &mut sink, progress),
+    let folder = FolderSink::new(&job.output_dir, &job.stem, opts);
+    let run = |sink: &mut dyn crate::sink::Sink| match job.kind {
+        JobKind::Video => sample_video(&job.input, cfg, sink, progress),
+        JobKind::Images => sample_images(&job.input, cfg, sink, progress),
+    };
+    let result = match &cfg.summary {
+        Some(s) => {
+            let mut sink = crate::summary::SummarySink::new(folder, &job.output_dir, s.clone());
+            run(&mut sink).map(|mut r| {
+                r.summaries = Some(sink.stats().clone());
+                r
+            })
+        }
+        None => {
+            let mut sink = folder;
+            run(&mut sink)
+        }
     };
     match result {
         Ok(r) => r,

@@ -176,7 +176,81 @@ pub struct PipelineFlags {
     #[command(flatten)]
     pub out: OutputFlags,
     #[command(flatten)]
+    pub sources: SourceFlags,
+    #[command(flatten)]
+    pub integrations: IntegrationFlags,
+    #[command(flatten)]
     pub run: RunFlags,
+}
+
+/// Where inputs come from: files and URLs, or yt-dlp.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "yt-dlp")]
+pub struct SourceFlags {
+    /// Treat each INPUT as a yt-dlp query, video URL or playlist URL
+    /// (`ytsearch3:cute cats`); each entry is streamed, not downloaded,
+    /// into a folder named after its title.
+    #[arg(long)]
+    pub ytdlp: bool,
+
+    /// Extra yt-dlp arguments, split like a shell would (e.g. "--cookies c.txt").
+    #[arg(
+        long,
+        value_name = "ARGS",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
+    pub yt_extra_args: String,
+}
+
+/// Keyword capture and summaries.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Keywords and summaries")]
+pub struct IntegrationFlags {
+    /// Sample only inside subtitle cues holding one of these words or
+    /// phrases (comma list; whole words, any case). Subtitles come from
+    /// yt-dlp, a .srt/.vtt next to the video, or its subtitle stream.
+    #[arg(long, value_name = "LIST")]
+    pub keywords: Option<String>,
+
+    /// Seconds added before and after each matching cue.
+    #[arg(long, value_name = "SEC", default_value_t = 0.0)]
+    pub keyword_padding: f64,
+
+    /// Summarise sampled frames with this server: an OpenAI-compatible
+    /// …/v1/chat/completions or llama.cpp's …/completion.
+    #[arg(long, value_name = "URL")]
+    pub summary_url: Option<String>,
+
+    /// Seconds between summarised frames.
+    #[arg(long, value_name = "SEC", default_value_t = 30.0)]
+    pub summary_interval: f64,
+
+    /// Model name sent to the summary server [default: $OPENAI_MODEL or LLaVA_CPP].
+    #[arg(long, value_name = "NAME")]
+    pub summary_model: Option<String>,
+
+    /// The instruction sent with each frame.
+    #[arg(long, value_name = "TEXT")]
+    pub summary_prompt: Option<String>,
+
+    /// Protocol: auto (from the URL), openai or llama.
+    #[arg(long, value_name = "API", default_value = "auto",
+          value_parser = ["auto", "openai", "llama"])]
+    pub summary_api: String,
+
+    /// Bearer token for the summary server [default: $OPENAI_API_KEY]; never logged.
+    #[arg(long, value_name = "KEY")]
+    pub summary_api_key: Option<String>,
+
+    /// Requests in flight at once per video; frames arriving while all
+    /// are busy are not summarised (sampling never waits).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub summary_workers: usize,
+
+    /// Seconds before a summary request is given up (then retried twice).
+    #[arg(long, value_name = "SEC", default_value_t = 60.0)]
+    pub summary_timeout: f64,
 }
 
 /// `framesift sample`: the main command.
@@ -271,6 +345,9 @@ pub struct ConfigArgs {
     /// INPUT_PATH is a folder of images (ordered by frame_time_regex or by name).
     #[arg(long)]
     pub images: bool,
+
+    #[command(flatten)]
+    pub sources: SourceFlags,
 
     /// Skip videos already completed with the same settings (see `sample --resume`).
     #[arg(long)]

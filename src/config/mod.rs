@@ -53,6 +53,16 @@ pub struct SampleConfig {
     /// of a selection, which decodes again to write the chosen frames.
     #[serde(skip)]
     pub only_pts: Option<std::collections::BTreeSet<i64>>,
+    /// Keyword capture: sample only inside subtitle cues holding a keyword.
+    #[serde(default)]
+    pub keywords: Option<crate::keywords::KeywordConfig>,
+    /// The subtitles for keyword capture (path or URL), when the job brings
+    /// them (yt-dlp); otherwise a sidecar file or the video's stream.
+    #[serde(skip)]
+    pub subtitles: Option<String>,
+    /// Summaries of sampled frames from a multimodal server.
+    #[serde(default)]
+    pub summary: Option<crate::summary::SummaryConfig>,
     /// Record how much the picture changes at every decoded frame (see
     /// [`crate::pipeline::sample_video_traced`]); segmentation uses it to
     /// place cuts on the exact frame.
@@ -82,6 +92,9 @@ impl Default for SampleConfig {
             frame_time_regex: None,
             only_pts: None,
             frame_changes: false,
+            keywords: None,
+            subtitles: None,
+            summary: None,
             decoder_threads: 0,
             debug: false,
         }
@@ -100,6 +113,18 @@ impl SampleConfig {
 
     /// Checks every value; the error names the setting.
     pub fn validate(&self) -> Result<()> {
+        if let Some(s) = &self.summary {
+            s.validate()?;
+        }
+        if let Some(k) = &self.keywords {
+            crate::keywords::KeywordMatcher::new(&k.keywords)?;
+            if !(k.padding.is_finite() && k.padding >= 0.0) {
+                return Err(Error::config(
+                    "keyword_padding",
+                    format!("{} is not a number ≥ 0", k.padding),
+                ));
+            }
+        }
         if !(self.min_frame_interval_sec >= 0.0 && self.min_frame_interval_sec.is_finite()) {
             return Err(Error::config(
                 "min_frame_interval_sec",

@@ -92,4 +92,10 @@ pub struct Notes {
     /// CLIP gate: the best cosine similarity to a negative prompt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_neg: Option<f32>,
+    /// Keyword capture: the keyword whose subtitle cue selected the frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// Keyword capture: that cue's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
 }

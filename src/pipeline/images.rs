@@ -11,7 +11,7 @@ use super::{process, VideoReport};
 use crate::config::SampleConfig;
 use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
-use crate::frame::{FrameMeta, RgbImage};
+use crate::frame::{Candidate, FrameMeta, RgbImage};
 use crate::sink::Sink;
 
 /// File extensions read as images.
@@ -152,6 +152,7 @@ pub fn sample_images(
                 }
             }
         });
+    let frames = frames.map(|r| r.map(|(meta, image)| Candidate::new(meta, image)));
     process(frames, cfg, sink, &mut report)?;
     if interrupted {
         report.interrupted = true;

@@ -52,6 +52,12 @@ pub struct VideoReport {
     pub saved: u64,
     /// Wall-clock seconds for this video.
     pub seconds: f64,
+    /// Keyword capture: how many subtitle cues matched a keyword.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword_spans: Option<usize>,
+    /// Summaries: requests made, answered and failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summaries: Option<crate::summary::SummaryStats>,
     /// Demuxer and decoder counters, including skipped errors.
     pub decode: DecodeStats,
     /// The video's properties, when it could be opened.
@@ -98,6 +104,7 @@ pub fn sample_video_traced(
 ) -> Result<(VideoReport, Vec<FrameChange>)> {
     let started = Instant::now();
     cfg.validate()?;
+    let spans = keyword_spans_for(input, cfg)?;
     let opts = DecodeOptions {
         mode: cfg.decode_mode(),
         seek_to_s: if cfg.precise_seek {
@@ -126,6 +133,12 @@ pub fn sample_video_traced(
     );
 
     let trace = cfg.frame_changes;
+    if let Some(sp) = &spans {
+        report.keyword_spans = Some(sp.len());
+    }
+    let spans_ref = spans.as_deref();
+    let last_span_end =
+        spans_ref.map(|sp| sp.iter().map(|s| s.end).fold(f64::NEG_INFINITY, f64::max));
     let (decode_stats, decode_error, total, interrupted, processed, changes) =
         std::thread::scope(|s| {
             let decoder = s.spawn(move || {
@@ -140,6 +153,14 @@ pub fn sample_video_traced(
                         break;
                     }
                     progress(f.time);
+                    if let Some(sp) = spans_ref {
+                        if last_span_end.is_some_and(|e| f.time > e) {
+                            break; // past the last matching cue
+                        }
+                        if crate::keywords::span_at(sp, f.time).is_none() {
+                            continue;
+                        }
+                    }
                     if trace && f.time >= start && end.is_none_or(|e| f.time <= e) {
                         if let Some(grid) = LumaGrid::from_frame(&f.frame) {
                             let change = last_grid.as_ref().map_or(0.0, |g| grid.change(g));
@@ -177,7 +198,19 @@ pub fn sample_video_traced(
                     changes,
                 )
             });
-            let processed = process(converted(input, rx), cfg, sink, &mut report);
+            let frames = converted(input, rx).map(|item| {
+                item.map(|(meta, image)| {
+                    let mut c = Candidate::new(meta, image);
+                    if let Some(span) =
+                        spans_ref.and_then(|sp| crate::keywords::span_at(sp, c.meta.time))
+                    {
+                        c.notes.keyword = Some(span.keyword.clone());
+                        c.notes.cue = Some(span.cue.clone());
+                    }
+                    c
+                })
+            });
+            let processed = process(frames, cfg, sink, &mut report);
             match decoder.join() {
                 Ok((stats, err, total, interrupted, changes)) => {
                     (stats, err, total, interrupted, processed, changes)
@@ -224,6 +257,21 @@ pub fn sample_video_traced(
     Ok((report, changes))
 }
 
+/// The keyword spans of `input` when keyword capture is on.
+fn keyword_spans_for(
+    input: &str,
+    cfg: &SampleConfig,
+) -> Result<Option<Vec<crate::keywords::KeywordSpan>>> {
+    let Some(k) = &cfg.keywords else {
+        return Ok(None);
+    };
+    let matcher = crate::keywords::KeywordMatcher::new(&k.keywords)?;
+    let (_, cues) = crate::keywords::find_cues(input, cfg.subtitles.as_deref())?;
+    Ok(Some(crate::keywords::keyword_spans(
+        &cues, &matcher, k.padding,
+    )))
+}
+
 /// The processing side: `cfg`'s buffer and gate, then `sink`, for frames in
 /// time order; fills the report's counts. The first `Err` stops the frames,
 /// but the sink is always finished, so what was written stays valid.
@@ -231,7 +279,7 @@ pub fn sample_video_traced(
 /// sliding top-k buffer decides out of time order); sinks restore time
 /// order in what they write.
 fn process(
-    frames: impl Iterator<Item = Result<(FrameMeta, RgbImage)>>,
+    frames: impl Iterator<Item = Result<Candidate>>,
     cfg: &SampleConfig,
     sink: &mut dyn Sink,
     report: &mut VideoReport,
@@ -244,9 +292,9 @@ fn process(
     };
     let flow = || -> Result<()> {
         for item in frames {
-            let (meta, image) = item?;
+            let candidate = item?;
             report.decoded += 1;
-            buffer.push(Candidate::new(meta, image), &mut stages.from_buffer);
+            buffer.push(candidate, &mut stages.from_buffer);
             stages.forward(&mut *gate, sink, report, false)?;
         }
         buffer.flush(&mut stages.from_buffer);
@@ -344,13 +392,13 @@ mod tests {
     #[test]
     fn an_error_mid_stream_keeps_what_came_before() {
         let frames = vec![
-            Ok((meta(0), pattern(0, 0))),
-            Ok((meta(1), pattern(1, 0))),
+            Ok(Candidate::new(meta(0), pattern(0, 0))),
+            Ok(Candidate::new(meta(1), pattern(1, 0))),
             Err(Error::Convert {
                 input: "v.mp4".into(),
                 reason: "bad frame".into(),
             }),
-            Ok((meta(3), pattern(2, 0))),
+            Ok(Candidate::new(meta(3), pattern(2, 0))),
         ];
         let mut sink = MemorySink::default();
         let mut report = VideoReport::default();
