@@ -429,3 +429,52 @@ fn llama_cpp_servers_get_video_samplers_completion_request() {
     assert_eq!(line["summary"], "a test card");
     assert_eq!(line["time"], 0.0);
 }
+
+#[test]
+fn ytdlp_subtitles_drive_keyword_capture() {
+    // A web page with an HTML5 video and an English subtitle track: yt-dlp's
+    // generic extractor finds both; framesift samples inside the cue only.
+    let dir = tempfile::tempdir().unwrap();
+    let video = testsrc(dir.path(), "clip.mp4", 9, 25);
+    let mut files = HashMap::new();
+    files.insert("/clip.mp4".to_string(), std::fs::read(&video).unwrap());
+    files.insert("/clip.vtt".to_string(), VTT.as_bytes().to_vec());
+    let page = r#"<!DOCTYPE html><html><head><title>Test page</title></head><body>
+<video controls><source src="clip.mp4" type="video/mp4">
+<track kind="subtitles" srclang="en" label="English" src="clip.vtt"></video></body></html>"#;
+    files.insert("/page.html".to_string(), page.as_bytes().to_vec());
+    let server = serve_files(files);
+    let out = dir.path().join("out");
+    framesift()
+        .env("FRAMESIFT_YTDLP", ytdlp())
+        .args([
+            "sample",
+            "-q",
+            "--ytdlp",
+            "--no-keyframes-only",
+            "--min-frame-interval-sec",
+            "0.2",
+            "--no-dedup",
+        ])
+        .args(["--keywords", "cat"])
+        .arg(server.url("/page.html"))
+        .arg("-o")
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(180))
+        .assert()
+        .success();
+    let folders: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let frames = saved(&folders[0]);
+    assert!(frames.len() >= 5, "{frames:?}");
+    assert!(
+        frames
+            .iter()
+            .all(|(t, k)| (1.0..=2.5).contains(t) && k == "cat"),
+        "{frames:?}"
+    );
+}

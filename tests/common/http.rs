@@ -165,6 +165,8 @@ fn handle_files(stream: TcpStream, files: &HashMap<String, Vec<u8>>) -> std::io:
         };
         let ctype = if path.ends_with(".vtt") {
             "text/vtt"
+        } else if path.ends_with(".html") {
+            "text/html"
         } else {
             "video/mp4"
         };
