@@ -104,6 +104,12 @@ impl Default for SampleConfig {
 impl SampleConfig {
     /// How frames are decoded under these settings.
     pub fn decode_mode(&self) -> DecodeMode {
+        if self.keywords.is_some() {
+            // Cues last seconds and key frames can be many seconds apart:
+            // keyword capture decodes every frame, the interval gate and
+            // the buffer still decide which are kept.
+            return DecodeMode::All;
+        }
         match (self.keyframes_only, self.reference_compat) {
             (false, _) => DecodeMode::All,
             (true, true) => DecodeMode::DecoderHint,
