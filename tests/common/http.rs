@@ -21,6 +21,8 @@ pub struct Request {
 pub enum Reply {
     /// Status, content type, body.
     Body(u16, &'static str, Vec<u8>),
+    /// Status, content type, extra headers, body.
+    With(u16, &'static str, Vec<String>, Vec<u8>),
     /// Keep the connection open and never answer (a stalled server).
     Stall,
 }
@@ -92,12 +94,27 @@ fn handle(stream: TcpStream, handler: &dyn Fn(&Request) -> Reply) -> std::io::Re
                 std::thread::sleep(std::time::Duration::from_secs(3600));
                 return Ok(());
             }
-            Reply::Body(status, ctype, data) => {
-                let reason = if status == 200 { "OK" } else { "Error" };
-                let head = format!(
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
+            reply => {
+                let (status, ctype, extra, data) = match reply {
+                    Reply::Body(s, c, d) => (s, c, Vec::new(), d),
+                    Reply::With(s, c, h, d) => (s, c, h, d),
+                    Reply::Stall => unreachable!(),
+                };
+                let reason = match status {
+                    200 => "OK",
+                    206 => "Partial Content",
+                    404 => "Not Found",
+                    _ => "Error",
+                };
+                let mut head = format!(
+                    "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n",
                     data.len()
                 );
+                for h in extra {
+                    head.push_str(&h);
+                    head.push_str("\r\n");
+                }
+                head.push_str("\r\n");
                 out.write_all(head.as_bytes())?;
                 if req.method != "HEAD" {
                     out.write_all(&data)?;
@@ -111,57 +128,10 @@ fn handle(stream: TcpStream, handler: &dyn Fn(&Request) -> Reply) -> std::io::Re
 /// Serves the files of `files` (URL path → bytes), honouring Range
 /// requests (206), as a plain static file server does; 404 otherwise.
 pub fn serve_files(files: HashMap<String, Vec<u8>>) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let files = Arc::new(files);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let files = files.clone();
-            std::thread::spawn(move || {
-                let _ = handle_files(stream, &files);
-            });
-        }
-    });
-    Server { port }
-}
-
-fn handle_files(stream: TcpStream, files: &HashMap<String, Vec<u8>>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut out = stream;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let mut parts = line.split_whitespace();
-        let method = parts.next().unwrap_or("").to_string();
-        let path = parts
-            .next()
-            .unwrap_or("/")
-            .split('?')
-            .next()
-            .unwrap_or("/")
-            .to_string();
-        let mut range: Option<(usize, Option<usize>)> = None;
-        loop {
-            let mut h = String::new();
-            reader.read_line(&mut h)?;
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = h.split_once(':') {
-                if k.trim().eq_ignore_ascii_case("range") {
-                    if let Some(spec) = v.trim().strip_prefix("bytes=") {
-                        let (a, b) = spec.split_once('-').unwrap_or((spec, ""));
-                        range = a.parse().ok().map(|a| (a, b.parse().ok()));
-                    }
-                }
-            }
-        }
-        let Some(data) = files.get(&path) else {
-            out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")?;
-            continue;
+    serve(move |req| {
+        let path = req.path.split('?').next().unwrap_or("/");
+        let Some(data) = files.get(path) else {
+            return Reply::Body(404, "text/plain", Vec::new());
         };
         let ctype = if path.ends_with(".vtt") {
             "text/vtt"
@@ -170,33 +140,22 @@ fn handle_files(stream: TcpStream, files: &HashMap<String, Vec<u8>>) -> std::io:
         } else {
             "video/mp4"
         };
-        let (status, from, to) = match range {
-            Some((a, b)) if a < data.len() => {
-                (206, a, b.map_or(data.len() - 1, |b| b.min(data.len() - 1)))
+        let range = req
+            .headers
+            .get("range")
+            .and_then(|v| v.strip_prefix("bytes="))
+            .and_then(|spec| {
+                let (a, b) = spec.split_once('-')?;
+                Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()))
+            });
+        let mut headers = vec!["Accept-Ranges: bytes".to_string()];
+        match range {
+            Some((from, to)) if from < data.len() => {
+                let to = to.map_or(data.len() - 1, |t| t.min(data.len() - 1));
+                headers.push(format!("Content-Range: bytes {from}-{to}/{}", data.len()));
+                Reply::With(206, ctype, headers, data[from..=to].to_vec())
             }
-            _ => (200, 0, data.len().saturating_sub(1)),
-        };
-        let slice = if data.is_empty() {
-            &data[..]
-        } else {
-            &data[from..=to]
-        };
-        let mut head = format!(
-            "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nAccept-Ranges: bytes\r\nContent-Length: {}\r\n",
-            if status == 206 { "Partial Content" } else { "OK" },
-            slice.len()
-        );
-        if status == 206 {
-            head.push_str(&format!(
-                "Content-Range: bytes {from}-{to}/{}\r\n",
-                data.len()
-            ));
+            _ => Reply::With(200, ctype, headers, data.clone()),
         }
-        head.push_str("\r\n");
-        out.write_all(head.as_bytes())?;
-        if method != "HEAD" {
-            out.write_all(slice)?;
-        }
-        out.flush()?;
-    }
+    })
 }
