@@ -262,3 +262,31 @@ fn a_bad_input_fails_alone_and_bad_settings_are_one_line() {
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(err.contains("min_segment_sec"), "{err}");
 }
+
+#[test]
+fn a_rerun_leaves_no_stale_segments_clips_or_keyframes() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = three_scenes(dir.path());
+    let out = dir.path().join("out");
+    segment(&video, &out, &["-q", "--no-grid"]).success();
+    let vdir = out.join("three.mp4");
+    assert_eq!(std::fs::read_dir(vdir.join("clips")).unwrap().count(), 3);
+    // Longer minimum: the 3 s scene merges away, so fewer segments.
+    segment(&video, &out, &["-q", "--no-grid", "--min-segment-sec", "4"]).success();
+    let segs = jsonl(&vdir.join("segments.jsonl"));
+    assert_eq!(segs.len(), 2, "{segs:?}");
+    assert_eq!(std::fs::read_dir(vdir.join("clips")).unwrap().count(), 2);
+    let listed: usize = segs
+        .iter()
+        .map(|s| s["keyframes"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(
+        std::fs::read_dir(vdir.join("keyframes")).unwrap().count(),
+        listed
+    );
+    // --cuts-only afterwards: nothing of the segmentation is left.
+    segment(&video, &out, &["-q", "--cuts-only"]).success();
+    for gone in ["segments.jsonl", "clips", "keyframes"] {
+        assert!(!vdir.join(gone).exists(), "{gone}");
+    }
+}
