@@ -13,7 +13,21 @@ pub fn pick_keyframes<V: AsRef<[f32]>>(
     range: std::ops::Range<usize>,
     cfg: &SegmentConfig,
 ) -> Vec<usize> {
-    let idx: Vec<usize> = range.filter(|&i| i < vectors.len()).collect();
+    let idx: Vec<usize> = range.collect();
+    pick_keyframes_among(vectors, &idx, cfg)
+}
+
+/// [`pick_keyframes`] over the frames `among` (indices into `vectors`).
+pub fn pick_keyframes_among<V: AsRef<[f32]>>(
+    vectors: &[V],
+    among: &[usize],
+    cfg: &SegmentConfig,
+) -> Vec<usize> {
+    let idx: Vec<usize> = among
+        .iter()
+        .copied()
+        .filter(|&i| i < vectors.len())
+        .collect();
     if idx.is_empty() {
         return Vec::new();
     }

@@ -31,6 +31,12 @@ pub struct Seam {
     pub step: usize,
     /// That step's successor score.
     pub score: f32,
+    /// Where the transition begins (seconds): `time` for a cut placed on
+    /// its frame, the first raised step's frame for a gradual one.
+    pub from: f64,
+    /// Where it ends: `time` for a cut, the frame after the last raised
+    /// step for a gradual one. Frames strictly between are mid-transition.
+    pub to: f64,
     /// Cut or gradual.
     pub kind: SeamKind,
 }
@@ -109,6 +115,8 @@ pub fn detect_seams<V: AsRef<[f32]>>(
                 step: i,
                 score: scores[i],
                 kind,
+                from: at,
+                to: at,
             });
             i += 1;
             free_from = i;
@@ -147,6 +155,8 @@ pub fn detect_seams<V: AsRef<[f32]>>(
                 time: (times[lo] + times[hi + 1]) / 2.0,
                 step: best,
                 score: scores[best],
+                from: times[lo],
+                to: times[hi + 1],
                 kind: if single_unrefined {
                     SeamKind::Cut
                 } else {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::SegmentConfig;
-use super::keyframes::pick_keyframes;
+use super::keyframes::{pick_keyframes, pick_keyframes_among};
 use super::seams::Detection;
 use crate::embed::l2_distance;
 
@@ -68,7 +68,21 @@ pub fn build_segments<V: AsRef<[f32]>>(
                 .scores
                 .get(steps)
                 .map_or(0.0, |s| s.iter().sum::<f32>() / n);
-            let keyframes = pick_keyframes(vectors, frames.clone(), cfg);
+            // Not frames in the middle of a crossfade, unless that is all there is.
+            let settled: Vec<usize> = frames
+                .clone()
+                .filter(|&f| {
+                    !detection
+                        .seams
+                        .iter()
+                        .any(|s| s.from < times[f] && times[f] < s.to)
+                })
+                .collect();
+            let keyframes = if settled.is_empty() {
+                pick_keyframes(vectors, frames.clone(), cfg)
+            } else {
+                pick_keyframes_among(vectors, &settled, cfg)
+            };
             Segment {
                 index,
                 start: w[0],
@@ -186,6 +200,8 @@ mod tests {
                     step: 0,
                     score: 1.0,
                     kind: SeamKind::Cut,
+                    from: time,
+                    to: time,
                 })
                 .collect(),
         }
@@ -266,6 +282,33 @@ mod tests {
                 "{:?}",
                 spans(&segs)
             );
+        }
+    }
+
+    #[test]
+    fn keyframes_avoid_the_middle_of_a_crossfade() {
+        // A until 5 s, a crossfade 5–6.5 s, B after; one gradual seam.
+        let (t, v) = frames(20, |t| ((t - 5.0) / 1.5).clamp(0.0, 1.0) as f32);
+        let mut d = detection(&t, &[]);
+        d.seams.push(Seam {
+            time: 5.75,
+            step: 11,
+            score: 0.4,
+            kind: SeamKind::Gradual,
+            from: 5.0,
+            to: 6.5,
+        });
+        let segs = build_segments(&t, &v, &d, 10.0, &SegmentConfig::default());
+        assert_eq!(segs.len(), 2);
+        for s in &segs {
+            for &k in &s.keyframes {
+                assert!(
+                    !(t[k] > 5.0 && t[k] < 6.5),
+                    "keyframe at {} is mid-fade",
+                    t[k]
+                );
+            }
+            assert!(!s.keyframes.is_empty());
         }
     }
 }

@@ -90,6 +90,8 @@ mod tests {
                 step: 1,
                 score: 0.9,
                 kind: SeamKind::Cut,
+                from: 0.75,
+                to: 0.75,
             }],
         };
         let dir = tempfile::tempdir().unwrap();
