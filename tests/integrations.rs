@@ -14,6 +14,18 @@ use common::{ffmpeg, framesift, manifest, summary, testsrc};
 const SRT: &str = "1\n00:00:01,000 --> 00:00:02,500\nA small CAT sleeps.\n\n2\n00:00:04,000 --> 00:00:05,000\nNothing here.\n\n3\n00:00:06,000 --> 00:00:07,500\nThe hot  dog stand.\n";
 const VTT: &str = "WEBVTT\n\n00:01.000 --> 00:02.500\nA small <b>CAT</b> sleeps.\n\n00:04.000 --> 00:05.000\nNothing here.\n\n00:06.000 --> 00:07.500\nThe hot dog stand.\n";
 
+/// `sample -q` over every frame, one per `interval` seconds, no dedup.
+fn every_frame(interval: &str) -> [&str; 6] {
+    [
+        "sample",
+        "-q",
+        "--no-keyframes-only",
+        "--min-frame-interval-sec",
+        interval,
+        "--no-dedup",
+    ]
+}
+
 /// Times (and keywords) of the saved frames of `dir`'s manifest.
 fn saved(dir: &Path) -> Vec<(f64, String)> {
     manifest(dir)
@@ -30,14 +42,7 @@ fn saved(dir: &Path) -> Vec<(f64, String)> {
 
 fn keyword_run(video: &Path, out: &Path) -> Vec<(f64, String)> {
     framesift()
-        .args([
-            "sample",
-            "-q",
-            "--no-keyframes-only",
-            "--min-frame-interval-sec",
-            "0.2",
-            "--no-dedup",
-        ])
+        .args(every_frame("0.2"))
         .args(["--keywords", "cat,hot dog"])
         .arg(video)
         .arg("-o")
@@ -161,14 +166,7 @@ fn files_of(dir: &Path) -> Vec<String> {
 
 fn sample_with(video: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     framesift()
-        .args([
-            "sample",
-            "-q",
-            "--no-keyframes-only",
-            "--min-frame-interval-sec",
-            "1",
-            "--no-dedup",
-        ])
+        .args(every_frame("1"))
         .args(extra)
         .arg(video)
         .arg("-o")
@@ -340,15 +338,8 @@ fn ytdlp_streams_entries_from_a_local_server_and_writes_nothing_else() {
         .current_dir(&work)
         .env("FRAMESIFT_YTDLP", ytdlp())
         .env("HOME", &work)
-        .args([
-            "sample",
-            "-q",
-            "--ytdlp",
-            "--no-keyframes-only",
-            "--min-frame-interval-sec",
-            "1",
-            "--no-dedup",
-        ])
+        .args(every_frame("1"))
+        .arg("--ytdlp")
         .args(["--yt-extra-args", "--no-check-certificates --retries 1"])
         .arg(server.url("/media/clip.mp4"))
         .arg(server.url("/media/missing.mp4"))
@@ -447,15 +438,8 @@ fn ytdlp_subtitles_drive_keyword_capture() {
     let out = dir.path().join("out");
     framesift()
         .env("FRAMESIFT_YTDLP", ytdlp())
-        .args([
-            "sample",
-            "-q",
-            "--ytdlp",
-            "--no-keyframes-only",
-            "--min-frame-interval-sec",
-            "0.2",
-            "--no-dedup",
-        ])
+        .args(every_frame("0.2"))
+        .arg("--ytdlp")
         .args(["--keywords", "cat"])
         .arg(server.url("/page.html"))
         .arg("-o")

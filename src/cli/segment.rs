@@ -128,14 +128,26 @@ fn segment_video(
         for (r, s) in records.iter_mut().zip(&result.segments) {
             if framesift::cancel::stop_requested().is_some() {
                 report.interrupted = true;
+                report
+                    .error
+                    .get_or_insert_with(|| format!("{}: interrupted", job.input));
                 break;
             }
-            let clip = write_clip(&job.input, dir, s.index, s.start, s.end, start_offset, mode)?;
-            r.clip_start = Some((clip.start * 1e6).round() / 1e6);
-            r.clip = Some(clip.path);
+            // A clip that cannot be cut is reported; the segments, the
+            // other clips and segments.jsonl are still written.
+            match write_clip(&job.input, dir, s.index, s.start, s.end, start_offset, mode) {
+                Ok(clip) => {
+                    r.clip_start = Some((clip.start * 1e6).round() / 1e6);
+                    r.clip = Some(clip.path);
+                }
+                Err(e) => {
+                    report.error.get_or_insert(e.to_string());
+                }
+            }
         }
     }
     write_segments(dir, &records)?;
+    report.ok = report.error.is_none();
     Ok(report)
 }
 

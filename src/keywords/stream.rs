@@ -5,6 +5,7 @@ use ffmpeg_next as ff;
 
 use super::parse::clean;
 use super::Cue;
+use crate::decode::pts_seconds;
 use crate::error::{Error, Result};
 
 /// The cues of `input`'s first text subtitle stream; `None` when it has
@@ -26,9 +27,7 @@ pub fn stream_cues(input: &str) -> Result<Option<Vec<Cue>>> {
         .best(Type::Video)
         .and_then(|v| {
             let (s, vtb) = (v.start_time(), v.time_base());
-            (s != ff::ffi::AV_NOPTS_VALUE).then(|| {
-                s as f64 * f64::from(vtb.numerator()) / f64::from(vtb.denominator().max(1))
-            })
+            (s != ff::ffi::AV_NOPTS_VALUE).then(|| pts_seconds(s, vtb))
         })
         .unwrap_or(0.0);
     let ctx = ff::codec::context::Context::from_parameters(stream.parameters())
@@ -37,9 +36,7 @@ pub fn stream_cues(input: &str) -> Result<Option<Vec<Cue>>> {
         .decoder()
         .subtitle()
         .map_err(|e| open_err(format!("subtitle decoder: {e}")))?;
-    let secs = |ts: i64| {
-        ts as f64 * f64::from(tb.numerator()) / f64::from(tb.denominator().max(1)) - video_start
-    };
+    let secs = |ts: i64| pts_seconds(ts, tb) - video_start;
     let mut cues = Vec::new();
     for (s, packet) in ictx.packets() {
         if s.index() != index {

@@ -18,7 +18,7 @@ use ff::media::Type;
 use ffmpeg_next as ff;
 
 use super::temp_path;
-use crate::decode::{DecodeMode, DecodeOptions, VideoSource};
+use crate::decode::{pts_seconds, DecodeMode, DecodeOptions, VideoSource};
 use crate::error::{Error, Result};
 
 /// How clips are cut.
@@ -134,17 +134,13 @@ fn clear_codec_tag(octx: &mut ff::format::context::Output, index: usize) {
     }
 }
 
-fn seconds(ts: i64, tb: ff::Rational) -> f64 {
-    ts as f64 * f64::from(tb.numerator()) / f64::from(tb.denominator().max(1))
-}
-
 fn to_ts(sec: f64, tb: ff::Rational) -> i64 {
     (sec * f64::from(tb.denominator()) / f64::from(tb.numerator().max(1))).round() as i64
 }
 
 /// A packet's time: pts, else dts.
 fn packet_time(p: &ff::Packet, tb: ff::Rational) -> Option<f64> {
-    p.pts().or(p.dts()).map(|t| seconds(t, tb))
+    p.pts().or(p.dts()).map(|t| pts_seconds(t, tb))
 }
 
 /// Stream copy of `[from, to)` (container seconds); returns where the clip
@@ -201,7 +197,7 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
                     write_shifted(p, o, ptb, t, &mut octx)?;
                 }
             }
-            let dts_t = packet.dts().map_or(t, |d| seconds(d, tb));
+            let dts_t = packet.dts().map_or(t, |d| pts_seconds(d, tb));
             if dts_t >= to {
                 video_done = true; // later packets all show at or after `to`
             }
@@ -323,11 +319,11 @@ fn precise(
             break;
         }
         let t0 = *first.get_or_insert(f.time);
-        let src = &f.frame;
-        let key = (src.format(), src.width(), src.height());
+        let key = (f.frame.format(), f.frame.width(), f.frame.height());
         let mut out = if key == (ff::format::Pixel::YUV420P, w, h) {
-            src.clone()
+            f.frame // already what the encoder takes: no copy
         } else {
+            let src = &f.frame;
             if scaler.as_ref().is_none_or(|s| (s.0, s.1, s.2) != key) {
                 let ctx = ff::software::scaling::Context::get(
                     key.0,
@@ -447,6 +443,6 @@ mod tests {
     fn time_conversions_round_trip() {
         let tb = ff::Rational::new(1, 12_800);
         assert_eq!(to_ts(2.5, tb), 32_000);
-        assert!((seconds(32_000, tb) - 2.5).abs() < 1e-12);
+        assert!((pts_seconds(32_000, tb) - 2.5).abs() < 1e-12);
     }
 }

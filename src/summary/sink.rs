@@ -106,7 +106,7 @@ impl<S: Sink> Sink for SummarySink<S> {
                 self.last = Some(c.meta.time);
                 let side = self.cfg.max_side;
                 let (w, h) = c.image.dimensions();
-                let small = if w.max(h) > side {
+                let small = (w.max(h) > side).then(|| {
                     let (tw, th) = if w >= h {
                         (
                             side,
@@ -119,10 +119,8 @@ impl<S: Sink> Sink for SummarySink<S> {
                         )
                     };
                     image::imageops::thumbnail(&c.image, tw, th)
-                } else {
-                    c.image.clone()
-                };
-                if let Ok(jpeg) = encode(&small, ImageFormat::Jpg, 75) {
+                });
+                if let Ok(jpeg) = encode(small.as_ref().unwrap_or(&c.image), ImageFormat::Jpg, 75) {
                     let b64 = base64::engine::general_purpose::STANDARD.encode(jpeg);
                     if let Some(tx) = &self.tx {
                         match tx.try_send((c.meta.time, c.meta.pts_time, b64)) {
