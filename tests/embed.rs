@@ -192,6 +192,75 @@ fn select_needs_a_budget_and_bad_inputs_fail_alone() {
     assert_eq!(summary(&out)["videos"][1]["saved"], 2);
 }
 
+/// The middle of a crossfade blends two pictures: coreset would pick it as
+/// an outlier. By default such frames are left out (and counted); with
+/// --keep-transitions they compete like any other.
+#[test]
+fn select_leaves_out_frames_in_the_middle_of_a_crossfade() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("fade.mp4");
+    common::ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-t",
+        "4",
+        "-i",
+        "testsrc=size=320x240:rate=25",
+        "-f",
+        "lavfi",
+        "-t",
+        "4",
+        "-i",
+        "mandelbrot=size=320x240:rate=25",
+        "-filter_complex",
+        "[0:v][1:v]xfade=transition=fade:duration=2:offset=2,format=yuv420p[v]",
+        "-map",
+        "[v]",
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "4",
+        "-g",
+        "25",
+        "-bf",
+        "0",
+        video.to_str().unwrap(),
+    ]);
+    let select = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        framesift()
+            .args(["select", video.to_str().unwrap(), "-o"])
+            .arg(&out)
+            .args(["--n", "3", "--fps", "4", "-q"])
+            .args(extra)
+            .assert()
+            .success();
+        let times: Vec<f64> = common::manifest(&out.join("fade.mp4"))
+            .iter()
+            .filter(|r| r["decision"] == "saved")
+            .map(|r| r["time"].as_f64().unwrap())
+            .collect();
+        (times, summary(&out)["videos"][0].clone())
+    };
+    // The fade runs from 2 s to 4 s; its first and last frames are still
+    // the two pictures.
+    let inside = |t: f64| t > 2.1 && t < 3.9;
+    let (times, report) = select("default", &[]);
+    assert_eq!(times.len(), 3);
+    assert!(!times.iter().any(|&t| inside(t)), "{times:?}");
+    let left_out = report["transition_frames"].as_u64().unwrap();
+    assert!(
+        (5..=8).contains(&left_out),
+        "the 4-fps frames inside: {report}"
+    );
+    let (times, report) = select("keep", &["--keep-transitions"]);
+    assert!(
+        times.iter().any(|&t| inside(t)),
+        "k-center takes the blend when allowed: {times:?}"
+    );
+    assert!(report.get("transition_frames").is_none(), "{report}");
+}
+
 #[cfg(feature = "clip")]
 mod clip {
     use super::*;

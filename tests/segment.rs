@@ -187,6 +187,47 @@ fn precise_clips_last_exactly_as_long_as_their_segments() {
     assert!(!vdir.join("grid.jpg").exists() && !vdir.join("scores.svg").exists());
 }
 
+/// Keyframes come from the images kept in the first pass; with no memory
+/// for them (`--spool-mib 0`) a second decoding pass writes the very same
+/// files.
+#[test]
+fn spooled_keyframes_equal_a_second_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = three_scenes(dir.path());
+    let files = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec!["-q", "--no-clips", "--no-plot"];
+        args.extend(extra);
+        segment(&video, &out, &args).success();
+        let kdir = out.join("three.mp4").join("keyframes");
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&kdir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        let saved = common::summary(&out)["videos"][0]["saved"]
+            .as_u64()
+            .unwrap();
+        (v, saved)
+    };
+    let (spooled, saved) = files("spooled", &[]);
+    let (decoded, saved_again) = files("decoded", &["--spool-mib", "0"]);
+    assert!(spooled.len() >= 6, "3 segments, 2+ keyframes each");
+    assert_eq!(saved as usize, spooled.len());
+    assert_eq!(saved, saved_again);
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&spooled), names(&decoded));
+    for ((name, a), (_, b)) in spooled.iter().zip(&decoded) {
+        assert!(a == b, "{name} differs between the two ways");
+    }
+}
+
 #[test]
 fn cuts_only_writes_the_cut_list_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();

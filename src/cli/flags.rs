@@ -540,6 +540,12 @@ pub struct SelectArgs {
     #[arg(long, help_heading = "Selection")]
     pub keep_duplicates: bool,
 
+    /// Keep candidates in the middle of a crossfade or fade. They are left
+    /// out by default: they blend two pictures, and k-center would pick
+    /// them early as outliers. Found as `framesift segment` finds them.
+    #[arg(long, help_heading = "Selection")]
+    pub keep_transitions: bool,
+
     /// One budget over all inputs: a scene repeated across videos is chosen once.
     #[arg(long, help_heading = "Selection")]
     pub global: bool,
@@ -646,6 +652,18 @@ pub struct SegmentArgs {
     /// Do not draw grid.jpg (keyframes, one row per segment).
     #[arg(long, help_heading = "Outputs")]
     pub no_grid: bool,
+
+    /// Memory (MiB per video) for keeping every embedded frame's image,
+    /// encoded, from the first decoding pass, so the keyframes are written
+    /// without a second one. A video whose images do not fit is decoded
+    /// again instead; 0 always decodes again.
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 256,
+        help_heading = "Outputs"
+    )]
+    pub spool_mib: u32,
 
     /// Do not draw scores.svg (successor score, threshold and seams).
     #[arg(long, help_heading = "Outputs")]

@@ -15,8 +15,8 @@ use framesift::pipeline::{sample_video_traced, VideoReport};
 use framesift::runner::failed;
 use framesift::segment::{segment, SegmentConfig, Segmentation};
 use framesift::sink::{
-    draw_grid, plot_scores, write_clip, write_cuts, write_scores, write_segments, ClipMode,
-    EmbeddingSink, KeyframeSink, SegmentRecord,
+    draw_grid, plot_scores, thumbnail, write_atomic, write_clip, write_cuts, write_scores,
+    write_segments, ClipMode, EmbeddingSink, KeyframeSink, SegmentRecord, SpoolSink,
 };
 
 use super::flags::SegmentArgs;
@@ -74,11 +74,24 @@ fn segment_video(
     a: &SegmentArgs,
     progress: &(dyn Fn(f64) + Sync),
 ) -> framesift::Result<VideoReport> {
-    let mut sink = EmbeddingSink::new(embedder.clone());
+    // Keep the embedded frames' images (encoded) when keyframes will be
+    // written, so no second decoding pass is needed.
+    let budget = if a.cuts_only {
+        0
+    } else {
+        a.spool_mib as usize * 1024 * 1024
+    };
+    let mut sink = SpoolSink::new(
+        EmbeddingSink::new(embedder.clone()),
+        cfg.format,
+        cfg.quality,
+        budget,
+    );
     let (mut report, changes) = sample_video_traced(&job.input, cfg, &mut sink, progress)?;
     if report.interrupted {
         return Ok(report); // seams from part of a video would mislead
     }
+    let (sink, spooled) = sink.into_parts();
     let frames = sink.frames;
     let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
@@ -101,7 +114,15 @@ fn segment_video(
         .iter()
         .map(|s| SegmentRecord::new(&job.input, s, &times))
         .collect();
-    let thumbs = write_keyframes(job, cfg, &result, &frames, &mut records, &mut report)?;
+    let thumbs = write_keyframes(
+        job,
+        cfg,
+        &result,
+        &frames,
+        spooled,
+        &mut records,
+        &mut report,
+    )?;
     if !a.no_grid {
         let rows: Vec<(String, Vec<&image::RgbImage>)> = result
             .segments
@@ -183,13 +204,15 @@ fn short_time(t: f64) -> String {
     }
 }
 
-/// Pass 2: decodes again and writes each segment's keyframes as
-/// `keyframes/seg<index>_<rank>_t<time>.<ext>`; returns their thumbnails.
+/// Writes each segment's keyframes as
+/// `keyframes/seg<index>_<rank>_t<time>.<ext>`, from the images spooled in
+/// pass 1 or else from a second decoding pass; returns their thumbnails.
 fn write_keyframes(
     job: &Job,
     cfg: &SampleConfig,
     result: &Segmentation,
     frames: &[framesift::sink::EmbeddedFrame],
+    spooled: Option<HashMap<i64, Vec<u8>>>,
     records: &mut [SegmentRecord],
     report: &mut VideoReport,
 ) -> framesift::Result<HashMap<i64, image::RgbImage>> {
@@ -211,6 +234,9 @@ fn write_keyframes(
     if plan.is_empty() {
         return Ok(HashMap::new());
     }
+    if let Some(images) = spooled.filter(|s| plan.keys().all(|pts| s.contains_key(pts))) {
+        return write_spooled(&job.output_dir, &plan, &images, report);
+    }
     let mut pass2 = cfg.clone();
     pass2.only_pts = Some(plan.keys().copied().collect::<BTreeSet<i64>>());
     pass2.buffer = BufferConfig::of(BufferKind::Passthrough);
@@ -231,4 +257,33 @@ fn write_keyframes(
         }
     }
     Ok(sink.thumbnails)
+}
+
+/// Writes the planned keyframes (pts → relative path) from their images
+/// encoded in pass 1; returns their thumbnails.
+fn write_spooled(
+    dir: &Path,
+    plan: &HashMap<i64, String>,
+    images: &HashMap<i64, Vec<u8>>,
+    report: &mut VideoReport,
+) -> framesift::Result<HashMap<i64, image::RgbImage>> {
+    let mut thumbs = HashMap::new();
+    for (pts, rel) in plan {
+        let Some(bytes) = images.get(pts) else {
+            continue;
+        };
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| framesift::Error::io(parent, "cannot create folder", e))?;
+        }
+        write_atomic(&path, bytes)
+            .map_err(|e| framesift::Error::io(&path, "cannot write image", e))?;
+        report.saved += 1;
+        // Our own encoding: it decodes (a failure only costs the grid its tile).
+        if let Ok(img) = image::load_from_memory(bytes) {
+            thumbs.insert(*pts, thumbnail(&img.to_rgb8(), THUMB_HEIGHT));
+        }
+    }
+    Ok(thumbs)
 }

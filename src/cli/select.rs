@@ -1,7 +1,7 @@
 //! `framesift select`: embed candidates, choose, report, write the chosen
 //! frames (a second decoding pass takes just those frames).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use framesift::buffer::{BufferConfig, BufferKind};
@@ -9,9 +9,11 @@ use framesift::config::SampleConfig;
 use framesift::embed::Embedder;
 use framesift::gate::GateConfig;
 use framesift::input::{plan_jobs, Job, JobKind};
-use framesift::pipeline::{sample_video, VideoReport};
+use framesift::pipeline::{sample_video_traced, VideoReport};
 use framesift::runner::{failed, run_job, run_jobs_with, Silent};
-use framesift::select::{select_frames, to_table, write_report, Method, SelectConfig};
+use framesift::select::{
+    mid_transition, select_frames, to_table, write_report, Method, SelectConfig,
+};
 use framesift::sink::{write_embeddings, EmbeddedFrame, EmbeddingSink, SaveFormat};
 
 use super::flags::SelectArgs;
@@ -30,6 +32,8 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
     sel.validate()?;
     let mut cfg = candidate_config(&a.candidates, a.run.debug);
     cfg.gate = gates(&a.gates);
+    // Telling a crossfade from a cut needs every frame's change.
+    cfg.frame_changes = !a.keep_transitions && !cfg.keyframes_only;
     cfg.format = a.out.format;
     cfg.quality = a.out.quality;
     cfg.save_format = SaveFormat {
@@ -37,7 +41,15 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         avoid_dot: a.out.avoid_dot,
         include_filename: a.out.include_filename,
     };
-    let run = Run::with_run_flags("select", cfg, &a.run, format!("{sel:?} {:?}", a.embed));
+    let run = Run::with_run_flags(
+        "select",
+        cfg,
+        &a.run,
+        format!(
+            "{sel:?} {:?} keep_transitions={}",
+            a.embed, a.keep_transitions
+        ),
+    );
     if a.global && a.run.resume {
         anyhow::bail!("--resume does not work with --global (one choice over all videos): run again without --resume");
     }
@@ -53,8 +65,8 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
             &a.output,
             JobKind::Video,
             &|job, cfg, progress| {
-                let outcome =
-                    embed_video(job, cfg, &embedder, progress).and_then(|(pass1, frames)| {
+                let outcome = embed_video(job, cfg, &embedder, a.keep_transitions, progress)
+                    .and_then(|(pass1, frames)| {
                         if pass1.interrupted {
                             return Ok(pass1); // a choice from part of the video would mislead
                         }
@@ -84,16 +96,35 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Pass 1: the video's candidates, embedded.
+/// Pass 1: the video's candidates, embedded; without `keep_transitions`,
+/// those in the middle of a crossfade or fade are left out (and counted).
 fn embed_video(
     job: &Job,
     cfg: &SampleConfig,
     embedder: &Arc<dyn Embedder>,
+    keep_transitions: bool,
     progress: &(dyn Fn(f64) + Sync),
 ) -> framesift::Result<(VideoReport, Vec<EmbeddedFrame>)> {
     let mut sink = EmbeddingSink::new(embedder.clone());
-    let report = sample_video(&job.input, cfg, &mut sink, progress)?;
-    Ok((report, sink.frames))
+    if !keep_transitions {
+        // Transitions are found on every candidate, gated or not: a fade
+        // from black passes through frames the dark gate drops.
+        sink = sink.also_dropped();
+    }
+    let (mut report, changes) = sample_video_traced(&job.input, cfg, &mut sink, progress)?;
+    let mut frames = sink.frames;
+    if !keep_transitions {
+        let mut all: Vec<&EmbeddedFrame> = frames.iter().chain(&sink.dropped).collect();
+        all.sort_by_key(|f| f.meta.decode_index);
+        let mid: HashSet<i64> = mid_transition(&all, &changes)
+            .into_iter()
+            .map(|i| all[i].meta.pts)
+            .collect();
+        let before = frames.len();
+        frames.retain(|f| !mid.contains(&f.meta.pts));
+        report.transition_frames = Some((before - frames.len()) as u64);
+    }
+    Ok((report, frames))
 }
 
 /// Pass 2: decodes again, writes only the chosen frames (images +
@@ -109,6 +140,7 @@ fn write_chosen(
     cfg.only_pts = Some(chosen.iter().map(|f| f.meta.pts).collect::<BTreeSet<i64>>());
     cfg.buffer = BufferConfig::of(BufferKind::Passthrough);
     cfg.gate = GateConfig::Pass;
+    cfg.frame_changes = false;
     let pass2 = if chosen.is_empty() {
         VideoReport::default()
     } else {
@@ -147,7 +179,13 @@ fn global(
             &run.cfg,
             workers,
             &Silent,
-            &|job, cfg, progress| match embed_video(job, cfg, embedder, progress) {
+            &|job, cfg, progress| match embed_video(
+                job,
+                cfg,
+                embedder,
+                a.keep_transitions,
+                progress,
+            ) {
                 Ok((r, frames)) => (r, Some(frames)),
                 Err(e) => (failed(job, e.to_string(), 0.0), None),
             },

@@ -55,6 +55,10 @@ pub struct VideoReport {
     /// Keyword capture: how many subtitle cues matched a keyword.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword_spans: Option<usize>,
+    /// `select`: candidates left out because they lie in the middle of a
+    /// crossfade or fade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition_frames: Option<u64>,
     /// Summaries: requests made, answered and failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<crate::summary::SummaryStats>,

@@ -54,6 +54,14 @@ pub struct Detection {
     pub seams: Vec<Seam>,
 }
 
+impl Detection {
+    /// Whether `t` lies strictly inside a seam's transition (a frame in
+    /// the middle of a crossfade or fade: a blend of two pictures).
+    pub fn in_transition(&self, t: f64) -> bool {
+        self.seams.iter().any(|s| s.from < t && t < s.to)
+    }
+}
+
 /// L2 distance of each vector to the next one.
 pub fn successor_scores<V: AsRef<[f32]>>(vectors: &[V]) -> Vec<f32> {
     vectors
@@ -151,12 +159,17 @@ pub fn detect_seams<V: AsRef<[f32]>>(
                 .max_by(|&x, &y| scores[x].total_cmp(&scores[y]))
                 .unwrap_or(i);
             let single_unrefined = lo == hi && !have_changes;
+            let (first, last) = if single_unrefined {
+                (lo, hi)
+            } else {
+                widen(times, &scores, &marks, (lo, hi), free_from, cfg.window_sec)
+            };
             seams.push(Seam {
                 time: (times[lo] + times[hi + 1]) / 2.0,
                 step: best,
                 score: scores[best],
-                from: times[lo],
-                to: times[hi + 1],
+                from: times[first],
+                to: times[last + 1],
                 kind: if single_unrefined {
                     SeamKind::Cut
                 } else {
@@ -174,6 +187,41 @@ pub fn detect_seams<V: AsRef<[f32]>>(
         seams,
     }
 }
+
+/// How far a gradual transition reaches: its steps `run`, widened by the
+/// unmarked steps on either side that still stand clearly above the calm
+/// scores within `reach` seconds there (a crossfade's first and last steps
+/// change the picture less than its middle, but more than the shots do).
+fn widen(
+    times: &[f64],
+    scores: &[f32],
+    marks: &[Option<(SeamKind, f64)>],
+    (mut lo, mut hi): (usize, usize),
+    free_from: usize,
+    reach: f64,
+) -> (usize, usize) {
+    let bar = |range: std::ops::Range<usize>| {
+        let mut calm: Vec<f32> = range
+            .filter(|&k| marks[k].is_none())
+            .map(|k| scores[k])
+            .collect();
+        let level = median(&mut calm);
+        (1.5 * level).max(level + CALM_MARGIN)
+    };
+    let before = bar(times.partition_point(|&t| t < times[lo] - reach)..lo);
+    while lo > free_from && marks[lo - 1].is_none() && scores[lo - 1] > before {
+        lo -= 1;
+    }
+    let after_end = times.partition_point(|&t| t <= times[hi + 1] + reach);
+    let after = bar(hi + 1..after_end.min(scores.len()));
+    while hi + 1 < scores.len() && marks[hi + 1].is_none() && scores[hi + 1] > after {
+        hi += 1;
+    }
+    (lo, hi)
+}
+
+/// A transition step stands at least this far above the calm scores.
+const CALM_MARGIN: f32 = 0.05;
 
 /// The surveyor accepts a weak seam when the frames around it separate
 /// into the two sides this well…
@@ -311,6 +359,41 @@ mod tests {
             "{:?}",
             d.seams
         );
+    }
+
+    #[test]
+    fn a_crossfade_spans_its_gentle_first_and_last_steps() {
+        // Busy footage (steps of 0.1) with a crossfade from 10 s to 12 s
+        // at 4 fps whose first and last steps add only a little.
+        let n = 88;
+        let times: Vec<f64> = (0..n).map(|i| i as f64 * 0.25).collect();
+        let mut a = 0f32;
+        let vectors: Vec<Vec<f32>> = times
+            .iter()
+            .map(|&t| {
+                a += 0.1;
+                let w = (((t - 10.0) / 2.0).clamp(0.0, 1.0) as f32 * std::f32::consts::PI)
+                    .cos()
+                    .mul_add(-0.5, 0.5); // slow at both ends
+                let mut v = vec![(1.0 - w) * a.cos(), (1.0 - w) * a.sin(), w];
+                crate::embed::l2_normalize(&mut v);
+                v
+            })
+            .collect();
+        let d = detect_seams(
+            &times,
+            &vectors,
+            &changes(22.0, 0.01, None),
+            &SegmentConfig::default(),
+        );
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        let s = d.seams[0];
+        assert!(s.from <= 10.25 && s.to >= 11.75, "the whole fade: {s:?}");
+        assert!(
+            s.from >= 9.5 && s.to <= 12.5,
+            "not the shots around it: {s:?}"
+        );
+        assert!(d.in_transition(11.0) && !d.in_transition(9.0) && !d.in_transition(13.0));
     }
 
     #[test]

@@ -71,12 +71,7 @@ pub fn build_segments<V: AsRef<[f32]>>(
             // Not frames in the middle of a crossfade, unless that is all there is.
             let settled: Vec<usize> = frames
                 .clone()
-                .filter(|&f| {
-                    !detection
-                        .seams
-                        .iter()
-                        .any(|s| s.from < times[f] && times[f] < s.to)
-                })
+                .filter(|&f| !detection.in_transition(times[f]))
                 .collect();
             let keyframes = if settled.is_empty() {
                 pick_keyframes(vectors, frames.clone(), cfg)

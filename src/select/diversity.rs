@@ -60,7 +60,13 @@ pub fn diversity(name: &str, m: &Matrix, set: &[usize], radius: f32) -> Diversit
         (0.0, 0.0, 0.0, 0.0, 0.0)
     } else {
         d.sort_by(f32::total_cmp);
-        let pct = |p: f64| d[((d.len() - 1) as f64 * p).round() as usize];
+        // Linear interpolation between closest ranks, as numpy's
+        // `percentile` does by default, so a reader's check agrees.
+        let pct = |p: f64| {
+            let at = (d.len() - 1) as f64 * p;
+            let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+            d[lo] + (d[hi] - d[lo]) * (at - lo as f64) as f32
+        };
         let mean = (d.iter().map(|&x| x as f64).sum::<f64>() / d.len() as f64) as f32;
         (mean, d[0], d[d.len() - 1], pct(0.1), pct(0.9))
     };
@@ -116,7 +122,11 @@ mod tests {
         assert_eq!(d.samples, 3);
         assert!((d.mean - 2.0).abs() < 1e-6);
         assert_eq!((d.min, d.max), (1.0, 3.0));
-        assert_eq!((d.p10, d.p90), (1.0, 3.0));
+        // numpy.percentile([1, 2, 3], [10, 90]) == [1.2, 2.8]
+        assert!(
+            (d.p10 - 1.2).abs() < 1e-6 && (d.p90 - 2.8).abs() < 1e-6,
+            "{d:?}"
+        );
         assert!(to_csv(std::slice::from_ref(&d)).starts_with("set,samples"));
         assert!(to_table(&[d]).contains("x"));
     }

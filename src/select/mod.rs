@@ -1,7 +1,8 @@
 //! Choosing N diverse frames from many candidates by their embeddings:
 //! k-center greedy (`coreset`), `random`, or `uniform` (every k-th, what a
-//! fixed frame rate gives), after removing exact duplicates; and the
-//! diversity report that compares them.
+//! fixed frame rate gives), after removing exact duplicates (and, in the
+//! command, frames in the middle of a crossfade); and the diversity report
+//! that compares them.
 
 mod diversity;
 mod frames;
@@ -9,6 +10,7 @@ mod kcenter;
 mod matrix;
 mod rng;
 mod scan;
+mod transitions;
 
 use std::collections::HashMap;
 
@@ -23,6 +25,7 @@ pub use matrix::Matrix;
 pub use rng::SplitMix64;
 pub use scan::Rows;
 pub use scan::{dot_f16, f16_supported, F16_MIN_VALUES};
+pub use transitions::mid_transition;
 
 /// How frames are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -33,13 +33,19 @@ pub struct EmbeddedFrame {
     pub vector: Vec<f32>,
 }
 
-/// Embeds every kept frame; dropped frames are ignored.
+/// Embeds every kept frame; dropped frames are ignored unless
+/// [`EmbeddingSink::also_dropped`] asks for them.
 pub struct EmbeddingSink {
     embedder: Arc<dyn Embedder>,
     video: String,
-    pending: Vec<Candidate>,
+    embed_dropped: bool,
+    /// Frames waiting for a batch, and whether each was kept.
+    pending: Vec<(Candidate, bool)>,
     /// The embedded frames in time order, complete after [`Sink::finish`].
     pub frames: Vec<EmbeddedFrame>,
+    /// With [`EmbeddingSink::also_dropped`]: the frames the buffer or gate
+    /// dropped, embedded too, in time order.
+    pub dropped: Vec<EmbeddedFrame>,
 }
 
 impl EmbeddingSink {
@@ -48,9 +54,19 @@ impl EmbeddingSink {
         EmbeddingSink {
             embedder,
             video: String::new(),
+            embed_dropped: false,
             pending: Vec::new(),
             frames: Vec::new(),
+            dropped: Vec::new(),
         }
+    }
+
+    /// Also embeds the frames the buffer or gate dropped, into
+    /// [`EmbeddingSink::dropped`] (to see the whole run of frames, e.g.
+    /// where a fade passes through dark frames).
+    pub fn also_dropped(mut self) -> Self {
+        self.embed_dropped = true;
+        self
     }
 
     fn embed_pending(&mut self) -> Result<()> {
@@ -58,14 +74,19 @@ impl EmbeddingSink {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.pending);
-        let refs: Vec<&Candidate> = batch.iter().collect();
+        let refs: Vec<&Candidate> = batch.iter().map(|(c, _)| c).collect();
         let vectors = self.embedder.embed_frames(&refs)?;
-        for (c, vector) in batch.into_iter().zip(vectors) {
-            self.frames.push(EmbeddedFrame {
+        for ((c, kept), vector) in batch.into_iter().zip(vectors) {
+            let frame = EmbeddedFrame {
                 video: self.video.clone(),
                 meta: c.meta,
                 vector,
-            });
+            };
+            if kept {
+                self.frames.push(frame);
+            } else {
+                self.dropped.push(frame);
+            }
         }
         Ok(())
     }
@@ -78,11 +99,13 @@ impl Sink for EmbeddingSink {
     }
 
     fn accept(&mut self, verdict: Verdict) -> Result<()> {
-        if let Verdict::Keep(c) = verdict {
-            self.pending.push(c);
-            if self.pending.len() >= self.embedder.batch_size() {
-                self.embed_pending()?;
-            }
+        match verdict {
+            Verdict::Keep(c) => self.pending.push((c, true)),
+            Verdict::Drop(c, _) if self.embed_dropped => self.pending.push((c, false)),
+            Verdict::Drop(..) => return Ok(()),
+        }
+        if self.pending.len() >= self.embedder.batch_size() {
+            self.embed_pending()?;
         }
         Ok(())
     }
@@ -90,6 +113,7 @@ impl Sink for EmbeddingSink {
     fn finish(&mut self) -> Result<u64> {
         self.embed_pending()?;
         self.frames.sort_by_key(|f| f.meta.decode_index);
+        self.dropped.sort_by_key(|f| f.meta.decode_index);
         Ok(self.frames.len() as u64)
     }
 }

@@ -46,6 +46,14 @@ impl KeyframeSink {
     }
 }
 
+/// `img` scaled to `height` pixels high (at least 8), keeping its aspect.
+pub fn thumbnail(img: &RgbImage, height: u32) -> RgbImage {
+    let height = height.max(8);
+    let (w, h) = img.dimensions();
+    let tw = ((u64::from(w) * u64::from(height)) / u64::from(h.max(1))).max(1) as u32;
+    image::imageops::thumbnail(img, tw, height)
+}
+
 impl Sink for KeyframeSink {
     fn begin(&mut self, _video: &str, _info: &VideoInfo) -> Result<()> {
         Ok(())
@@ -70,11 +78,8 @@ impl Sink for KeyframeSink {
             })?;
         write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write image", e))?;
         self.written += 1;
-        let (w, h) = c.image.dimensions();
-        let tw =
-            ((u64::from(w) * u64::from(self.thumb_height)) / u64::from(h.max(1))).max(1) as u32;
-        let thumb = image::imageops::thumbnail(&c.image, tw, self.thumb_height);
-        self.thumbnails.insert(c.meta.pts, thumb);
+        self.thumbnails
+            .insert(c.meta.pts, thumbnail(&c.image, self.thumb_height));
         Ok(())
     }
 

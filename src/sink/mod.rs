@@ -14,6 +14,7 @@ mod memory;
 mod naming;
 mod plot;
 mod segments;
+mod spool;
 
 use serde::Serialize;
 
@@ -31,7 +32,7 @@ pub use embeddings::{
 pub use encode::{encode, ImageFormat};
 pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
 pub use grid::{draw_grid, render as render_grid, ROWS_PER_PAGE};
-pub use keyframes::KeyframeSink;
+pub use keyframes::{thumbnail, KeyframeSink};
 pub use memory::MemorySink;
 pub use naming::{frame_stem, py_float_repr, sanitize_component, SaveFormat};
 pub use plot::plot_scores;
@@ -39,6 +40,7 @@ pub use segments::{
     timecode, write_cuts, write_scores, write_segments, KeyframeFile, SegmentRecord, CUTS_CSV,
     CUTS_JSON, SCORES_CSV, SEGMENTS_CSV, SEGMENTS_JSONL,
 };
+pub use spool::SpoolSink;
 
 /// What happened to a frame, as written in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,0 +1,96 @@
+//! Candidates in the middle of a gradual transition. A frame halfway
+//! through a crossfade, or a fade from or to black, blends two pictures:
+//! a poor training frame, and an outlier that k-center greedy would pick
+//! early because it sits apart from both scenes. The successor
+//! segmentation's gradual seams say where such transitions are.
+
+use crate::frame::FrameChange;
+use crate::segment::{detect_seams, SegmentConfig};
+use crate::sink::EmbeddedFrame;
+
+/// Indices of `frames` (one video's, in time order) that lie strictly
+/// inside a gradual transition, found with the segmentation's default
+/// settings. `changes` are the video's per-frame luma changes (may be
+/// empty: then seams come from the embeddings alone).
+pub fn mid_transition<F: std::borrow::Borrow<EmbeddedFrame>>(
+    frames: &[F],
+    changes: &[FrameChange],
+) -> Vec<usize> {
+    let frames: Vec<&EmbeddedFrame> = frames.iter().map(|f| f.borrow()).collect();
+    let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
+    let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
+    let detection = detect_seams(&times, &vectors, changes, &SegmentConfig::default());
+    (0..frames.len())
+        .filter(|&i| detection.in_transition(times[i]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::FrameMeta;
+
+    fn frame(time: f64, vector: Vec<f32>) -> EmbeddedFrame {
+        EmbeddedFrame {
+            video: "v.mp4".into(),
+            meta: FrameMeta {
+                time,
+                pts_time: time,
+                pts: (time * 1000.0) as i64,
+                frame_index: (time * 25.0) as u64,
+                decode_index: (time * 25.0) as u64,
+                key_frame: false,
+            },
+            vector,
+        }
+    }
+
+    /// Scene A, then scene B, at 2 fps; `blend(t)` is B's share at `t`.
+    fn video(blend: impl Fn(f64) -> f32) -> Vec<EmbeddedFrame> {
+        (0..40)
+            .map(|i| {
+                let t = i as f64 * 0.5;
+                let w = blend(t);
+                let wobble = 0.01 * ((i * 31 % 7) as f32 / 7.0);
+                let mut v = vec![1.0 - w, wobble, w];
+                crate::embed::l2_normalize(&mut v);
+                frame(t, v)
+            })
+            .collect()
+    }
+
+    /// Decoded frames at 25 fps changing by `level`, one jump at `jump`.
+    fn changes(level: f32, jump: Option<f64>) -> Vec<FrameChange> {
+        (1..500)
+            .map(|k| {
+                let time = k as f64 / 25.0;
+                let at_jump = jump.is_some_and(|j| (time - j).abs() < 1e-9);
+                FrameChange {
+                    time,
+                    change: if at_jump { 0.3 } else { level },
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_frames_inside_a_crossfade_are_found() {
+        // A crossfade from 9.5 s to 11.5 s.
+        let frames = video(|t| ((t - 9.5) / 2.0).clamp(0.0, 1.0) as f32);
+        let mid = mid_transition(&frames, &changes(0.01, None));
+        let times: Vec<f64> = mid.iter().map(|&i| frames[i].meta.time).collect();
+        assert!(!times.is_empty());
+        assert!(
+            times.iter().all(|&t| t > 9.5 && t < 11.5),
+            "only frames inside the fade: {times:?}"
+        );
+        assert!(times.contains(&10.5), "its middle: {times:?}");
+    }
+
+    #[test]
+    fn a_hard_cut_leaves_every_frame() {
+        let frames = video(|t| if t >= 10.0 { 1.0 } else { 0.0 });
+        assert!(mid_transition(&frames, &changes(0.01, Some(10.0))).is_empty());
+        assert!(mid_transition(&frames, &[]).is_empty());
+    }
+}
