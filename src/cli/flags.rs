@@ -654,9 +654,9 @@ pub struct SegmentArgs {
     pub no_grid: bool,
 
     /// Memory (MiB per video) for keeping every embedded frame's image,
-    /// encoded, from the first decoding pass, so the keyframes are written
-    /// without a second one. A video whose images do not fit is decoded
-    /// again instead; 0 always decodes again.
+    /// JPEG-encoded, from the first decoding pass, so the keyframes are
+    /// written without a second one. A video whose images do not fit (or
+    /// PNG/WebP output) is decoded again instead; 0 always decodes again.
     #[arg(
         long,
         value_name = "MIB",

@@ -16,7 +16,7 @@ use framesift::runner::failed;
 use framesift::segment::{segment, SegmentConfig, Segmentation};
 use framesift::sink::{
     draw_grid, plot_scores, thumbnail, write_atomic, write_clip, write_cuts, write_scores,
-    write_segments, ClipMode, EmbeddingSink, KeyframeSink, SegmentRecord, SpoolSink,
+    write_segments, ClipMode, EmbeddingSink, ImageFormat, KeyframeSink, SegmentRecord, SpoolSink,
 };
 
 use super::flags::SegmentArgs;
@@ -75,8 +75,9 @@ fn segment_video(
     progress: &(dyn Fn(f64) + Sync),
 ) -> framesift::Result<VideoReport> {
     // Keep the embedded frames' images (encoded) when keyframes will be
-    // written, so no second decoding pass is needed.
-    let budget = if a.cuts_only {
+    // written, so no second decoding pass is needed. Only for JPEG: a
+    // 1080p PNG is ~7× larger and slower to encode than decoding again.
+    let budget = if a.cuts_only || cfg.format != ImageFormat::Jpg {
         0
     } else {
         a.spool_mib as usize * 1024 * 1024
