@@ -23,6 +23,9 @@ pub use segments::{build_segments, Segment};
 pub use surveyor::knn_purity;
 pub use threshold::{thresholds, thresholds_with};
 
+#[cfg(test)]
+pub(crate) use seams::testing;
+
 use crate::error::Result;
 use crate::frame::FrameChange;
 

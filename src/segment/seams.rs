@@ -275,7 +275,29 @@ fn median(v: &mut [f32]) -> f32 {
 }
 
 #[cfg(test)]
+pub(crate) mod testing {
+    //! Constructed frame changes for seam tests.
+    use crate::frame::FrameChange;
+
+    /// Decoded frames at 25 fps until `until` s, changing by `level`, with
+    /// one jump of 0.2 at `jump_at`.
+    pub fn changes(until: f64, level: f32, jump_at: Option<f64>) -> Vec<FrameChange> {
+        (1..(until * 25.0) as usize)
+            .map(|k| {
+                let time = k as f64 / 25.0;
+                let jump = jump_at.is_some_and(|t| (time - t).abs() < 1e-9);
+                FrameChange {
+                    time,
+                    change: if jump { 0.2 } else { level },
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
 mod tests {
+    use super::testing::changes;
     use super::*;
 
     /// Frames at 2 fps whose embedding is scene A before `cut` and scene B
@@ -293,20 +315,6 @@ mod tests {
             })
             .collect();
         (times, vectors)
-    }
-
-    /// Decoded frames at 25 fps, changing by `level`, with one jump at `at`.
-    fn changes(until: f64, level: f32, jump_at: Option<f64>) -> Vec<FrameChange> {
-        (1..(until * 25.0) as usize)
-            .map(|k| {
-                let time = k as f64 / 25.0;
-                let jump = jump_at.is_some_and(|t| (time - t).abs() < 1e-9);
-                FrameChange {
-                    time,
-                    change: if jump { 0.2 } else { level },
-                }
-            })
-            .collect()
     }
 
     #[test]

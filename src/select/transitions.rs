@@ -28,22 +28,9 @@ pub fn mid_transition<F: std::borrow::Borrow<EmbeddedFrame>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::FrameMeta;
-
-    fn frame(time: f64, vector: Vec<f32>) -> EmbeddedFrame {
-        EmbeddedFrame {
-            video: "v.mp4".into(),
-            meta: FrameMeta {
-                time,
-                pts_time: time,
-                pts: (time * 1000.0) as i64,
-                frame_index: (time * 25.0) as u64,
-                decode_index: (time * 25.0) as u64,
-                key_frame: false,
-            },
-            vector,
-        }
-    }
+    use crate::buffer::testing::candidate;
+    use crate::frame::RgbImage;
+    use crate::segment::testing::changes;
 
     /// Scene A, then scene B, at 2 fps; `blend(t)` is B's share at `t`.
     fn video(blend: impl Fn(f64) -> f32) -> Vec<EmbeddedFrame> {
@@ -52,22 +39,12 @@ mod tests {
                 let t = i as f64 * 0.5;
                 let w = blend(t);
                 let wobble = 0.01 * ((i * 31 % 7) as f32 / 7.0);
-                let mut v = vec![1.0 - w, wobble, w];
-                crate::embed::l2_normalize(&mut v);
-                frame(t, v)
-            })
-            .collect()
-    }
-
-    /// Decoded frames at 25 fps changing by `level`, one jump at `jump`.
-    fn changes(level: f32, jump: Option<f64>) -> Vec<FrameChange> {
-        (1..500)
-            .map(|k| {
-                let time = k as f64 / 25.0;
-                let at_jump = jump.is_some_and(|j| (time - j).abs() < 1e-9);
-                FrameChange {
-                    time,
-                    change: if at_jump { 0.3 } else { level },
+                let mut vector = vec![1.0 - w, wobble, w];
+                crate::embed::l2_normalize(&mut vector);
+                EmbeddedFrame {
+                    video: "v.mp4".into(),
+                    meta: candidate(t, RgbImage::new(1, 1)).meta,
+                    vector,
                 }
             })
             .collect()
@@ -77,7 +54,7 @@ mod tests {
     fn the_frames_inside_a_crossfade_are_found() {
         // A crossfade from 9.5 s to 11.5 s.
         let frames = video(|t| ((t - 9.5) / 2.0).clamp(0.0, 1.0) as f32);
-        let mid = mid_transition(&frames, &changes(0.01, None));
+        let mid = mid_transition(&frames, &changes(20.0, 0.01, None));
         let times: Vec<f64> = mid.iter().map(|&i| frames[i].meta.time).collect();
         assert!(!times.is_empty());
         assert!(
@@ -90,7 +67,7 @@ mod tests {
     #[test]
     fn a_hard_cut_leaves_every_frame() {
         let frames = video(|t| if t >= 10.0 { 1.0 } else { 0.0 });
-        assert!(mid_transition(&frames, &changes(0.01, Some(10.0))).is_empty());
+        assert!(mid_transition(&frames, &changes(20.0, 0.01, Some(10.0))).is_empty());
         assert!(mid_transition(&frames, &[]).is_empty());
     }
 }

@@ -79,33 +79,27 @@ impl<S: Sink> Sink for SpoolSink<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::{Candidate, FrameMeta, RgbImage};
+    use crate::buffer::testing::candidate;
+    use crate::frame::RgbImage;
     use crate::sink::MemorySink;
 
-    fn frame(pts: i64) -> Verdict {
-        let meta = FrameMeta {
-            time: pts as f64,
-            pts_time: pts as f64,
-            pts,
-            frame_index: pts as u64,
-            decode_index: pts as u64,
-            key_frame: false,
-        };
+    /// A kept 64×48 frame at `t` s (pts `t`·1000).
+    fn frame(t: f64) -> Verdict {
         let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
-        Verdict::Keep(Candidate::new(meta, image))
+        Verdict::Keep(candidate(t, image))
     }
 
     #[test]
     fn keeps_each_frame_encoded_and_passes_it_on() {
         let mut s = SpoolSink::new(MemorySink::default(), ImageFormat::Png, 90, 1 << 20);
-        for pts in [3, 7] {
-            s.accept(frame(pts)).unwrap();
+        for t in [3.0, 7.0] {
+            s.accept(frame(t)).unwrap();
         }
         s.finish().unwrap();
         let (inner, images) = s.into_parts();
         assert_eq!(inner.images.len(), 2, "the wrapped sink sees every frame");
         let images = images.unwrap();
-        let decoded = image::load_from_memory(&images[&7]).unwrap().to_rgb8();
+        let decoded = image::load_from_memory(&images[&7000]).unwrap().to_rgb8();
         assert_eq!(decoded.dimensions(), (64, 48));
         assert_eq!(decoded.get_pixel(10, 2).0, [40, 10, 90], "PNG is lossless");
     }
@@ -113,7 +107,7 @@ mod tests {
     #[test]
     fn gives_up_past_its_budget() {
         let one = encode(
-            &match frame(0) {
+            &match frame(0.0) {
                 Verdict::Keep(c) => c.image,
                 Verdict::Drop(..) => unreachable!(),
             },
@@ -123,8 +117,8 @@ mod tests {
         .unwrap()
         .len();
         let mut s = SpoolSink::new(MemorySink::default(), ImageFormat::Png, 90, one + one / 2);
-        for pts in 0..3 {
-            s.accept(frame(pts)).unwrap();
+        for t in [0.0, 1.0, 2.0] {
+            s.accept(frame(t)).unwrap();
         }
         s.finish().unwrap();
         let (inner, images) = s.into_parts();
