@@ -16,11 +16,13 @@ pub fn mid_transition<F: std::borrow::Borrow<EmbeddedFrame>>(
     frames: &[F],
     changes: &[FrameChange],
 ) -> Vec<usize> {
-    let frames: Vec<&EmbeddedFrame> = frames.iter().map(|f| f.borrow()).collect();
-    let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
-    let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
+    let times: Vec<f64> = frames.iter().map(|f| f.borrow().meta.time).collect();
+    let vectors: Vec<&[f32]> = frames
+        .iter()
+        .map(|f| f.borrow().vector.as_slice())
+        .collect();
     let detection = detect_seams(&times, &vectors, changes, &SegmentConfig::default());
-    (0..frames.len())
+    (0..times.len())
         .filter(|&i| detection.in_transition(times[i]))
         .collect()
 }

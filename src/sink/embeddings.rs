@@ -152,3 +152,39 @@ pub fn write_embeddings(
     let index = dir.join(EMBEDDINGS_INDEX);
     write_atomic(&index, text.as_bytes()).map_err(|e| Error::io(&index, "cannot write index", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buffer::testing::{candidate, pattern};
+    use crate::buffer::DropReason;
+    use crate::embed::BuiltinEmbedder;
+
+    /// Kept frames at 0 and 2 s, a gated one at 1 s, into `sink`.
+    fn feed(mut sink: EmbeddingSink) -> EmbeddingSink {
+        sink.accept(Verdict::Keep(candidate(0.0, pattern(0, 0))))
+            .unwrap();
+        sink.accept(Verdict::Drop(
+            candidate(1.0, pattern(1, 0)),
+            DropReason::Gated,
+        ))
+        .unwrap();
+        sink.accept(Verdict::Keep(candidate(2.0, pattern(2, 0))))
+            .unwrap();
+        sink.finish().unwrap();
+        sink
+    }
+
+    #[test]
+    fn dropped_frames_are_embedded_apart_only_when_asked() {
+        let embedder: Arc<dyn Embedder> = Arc::new(BuiltinEmbedder::default());
+        let times = |v: &[EmbeddedFrame]| v.iter().map(|f| f.meta.time).collect::<Vec<_>>();
+        let plain = feed(EmbeddingSink::new(embedder.clone()));
+        assert_eq!(times(&plain.frames), [0.0, 2.0]);
+        assert!(plain.dropped.is_empty());
+        let both = feed(EmbeddingSink::new(embedder).also_dropped());
+        assert_eq!(times(&both.frames), [0.0, 2.0], "the kept ones unchanged");
+        assert_eq!(times(&both.dropped), [1.0]);
+        assert_eq!(both.dropped[0].vector.len(), both.frames[0].vector.len());
+    }
+}

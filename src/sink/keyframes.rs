@@ -39,7 +39,7 @@ impl KeyframeSink {
             plan,
             format,
             quality,
-            thumb_height: thumb_height.max(8),
+            thumb_height,
             thumbnails: HashMap::new(),
             written: 0,
         }
