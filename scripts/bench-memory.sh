@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Flat memory over long videos: peak RSS of `framesift sample` on 1-, 10- and
 # 30-minute low-resolution videos (generated once with ffmpeg into $CACHE), in
-# keyframes mode and decoding every frame, with ffmpeg's own decode of the same
-# file as the peer. Usage: scripts/bench-memory.sh [CACHE_DIR]
+# scene mode (the default), keyframes mode and decoding every frame, with
+# ffmpeg's own decode of the same file as the peer. Usage: scripts/bench-memory.sh [CACHE_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache=${1:-./bench-out/long-videos}
@@ -15,8 +15,8 @@ rss() { # peak RSS in MiB of a command
   /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || true
   awk '{printf "%.1f", $1/1024}' "$work/rss"
 }
-echo "| video | ffmpeg decode (all frames) MiB | framesift keyframes MiB | framesift all frames, 1 fps MiB | framesift all frames, every frame saved MiB |"
-echo "|---|---:|---:|---:|---:|"
+echo "| video | ffmpeg decode (all frames) MiB | framesift scenes (default) MiB | framesift keyframes MiB | framesift all frames, 1 fps MiB | framesift all frames, every frame saved MiB |"
+echo "|---|---:|---:|---:|---:|---:|"
 for mins in 1 10 30; do
   v="$cache/long_${mins}min_160x90.mp4"
   if [ ! -s "$v" ]; then
@@ -24,9 +24,10 @@ for mins in 1 10 30; do
       -c:v libx264 -preset ultrafast -g 250 -pix_fmt yuv420p "$v"
   fi
   peer=$(rss ffmpeg -hide_banner -loglevel error -i "$v" -f null -)
-  key=$(rss "$bin" sample "$v" -o "$work/k" -q)
+  scenes=$(rss "$bin" sample "$v" -o "$work/s" -q)
+  key=$(rss "$bin" sample "$v" -o "$work/k" --mode keyframes -q)
   all=$(rss "$bin" sample "$v" -o "$work/a" --no-keyframes-only -q)
   every=$(rss "$bin" sample "$v" -o "$work/e" --no-keyframes-only --min-frame-interval-sec 0 --no-dedup -q)
-  rm -rf "$work/k" "$work/a" "$work/e"
-  echo "| ${mins} min 160x90 25 fps | $peer | $key | $all | $every |"
+  rm -rf "$work/s" "$work/k" "$work/a" "$work/e"
+  echo "| ${mins} min 160x90 25 fps | $peer | $scenes | $key | $all | $every |"
 done

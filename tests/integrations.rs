@@ -118,7 +118,7 @@ fn no_subtitles_is_a_clear_error_and_no_match_is_no_frames() {
     std::fs::write(sub_dir.join("subs.srt"), SRT).unwrap();
     let out = dir.path().join("out");
     let a = framesift()
-        .args(["sample", "-q", "--keywords", "zebra"])
+        .args(["sample", "-q", "--mode", "keyframes", "--keywords", "zebra"])
         .arg(&bare)
         .arg(&with_subs)
         .arg("-o")

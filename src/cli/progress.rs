@@ -90,8 +90,21 @@ impl Observer for Display {
             self.line(&format!("framesift: error: {err}"));
         }
         if !self.quiet && report.video.is_some() {
+            let scenes = report.scenes.as_ref().map_or(String::new(), |s| {
+                format!(
+                    "; {} scene(s) from {} shot(s), {} repeat(s) merged, {} flat and {} blurred \
+                     shot(s) rejected, merge threshold {:.3} ({})",
+                    s.scenes,
+                    s.shots,
+                    s.merged,
+                    s.rejected_flat,
+                    s.rejected_blurred,
+                    s.merge_threshold,
+                    s.threshold_source.replace('_', " ")
+                )
+            });
             self.line(&format!(
-                "{}: {} frames decoded, {} candidates, {} saved in {:.2} s",
+                "{}: {} frames decoded, {} candidates, {} saved in {:.2} s{scenes}",
                 name_of(job),
                 report.decode.frames_decoded,
                 report.decoded,

@@ -1,7 +1,7 @@
 //! `framesift select`: embed candidates, choose, report, write the chosen
 //! frames (a second decoding pass takes just those frames).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use framesift::buffer::{BufferConfig, BufferKind};
@@ -11,9 +11,9 @@ use framesift::gate::GateConfig;
 use framesift::input::{plan_jobs, Job, JobKind};
 use framesift::pipeline::{sample_video_traced, VideoReport};
 use framesift::runner::{failed, run_job, run_jobs_with, Silent};
-use framesift::select::{
-    mid_transition, select_frames, to_table, write_report, Method, SelectConfig,
-};
+use framesift::scenes::{plan, SceneConfig, SceneFrame, VideoFrames};
+use framesift::segment::{detect_seams, Seam, SegmentConfig};
+use framesift::select::{select_frames_seeded, to_table, write_report, Method, SelectConfig};
 use framesift::sink::{write_embeddings, EmbeddedFrame, EmbeddingSink, SaveFormat};
 
 use super::flags::SelectArgs;
@@ -33,7 +33,7 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
     let mut cfg = candidate_config(&a.candidates, a.run.debug);
     cfg.gate = gates(&a.gates);
     // Telling a crossfade from a cut needs every frame's change.
-    cfg.frame_changes = !a.keep_transitions && !cfg.keyframes_only;
+    cfg.frame_changes = !cfg.keyframes_only;
     cfg.format = a.out.format;
     cfg.quality = a.out.quality;
     cfg.save_format = SaveFormat {
@@ -46,8 +46,8 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         cfg,
         &a.run,
         format!(
-            "{sel:?} {:?} keep_transitions={}",
-            a.embed, a.keep_transitions
+            "{sel:?} {:?} keep_transitions={} keep_poor={}",
+            a.embed, a.keep_transitions, a.keep_poor
         ),
     );
     if a.global && a.run.resume {
@@ -66,11 +66,21 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
             JobKind::Video,
             &|job, cfg, progress| {
                 let outcome = embed_video(job, cfg, &embedder, a.keep_transitions, progress)
-                    .and_then(|(pass1, frames)| {
-                        if pass1.interrupted {
-                            return Ok(pass1); // a choice from part of the video would mislead
+                    .and_then(|pass| {
+                        if pass.report.interrupted {
+                            return Ok(pass.report); // a choice from part of the video would mislead
                         }
-                        let (selection, report) = select_frames(&frames, &sel)?;
+                        let mut passes = [pass];
+                        let seeds: Vec<usize> = scene_rules(&mut passes, a.keep_poor)
+                            .into_iter()
+                            .map(|(_, i)| i)
+                            .collect();
+                        let [Pass1 {
+                            report: pass1,
+                            frames,
+                            ..
+                        }] = passes;
+                        let (selection, report) = select_frames_seeded(&frames, &sel, &seeds)?;
                         write_report(&job.output_dir, &report)?;
                         if let Ok(mut t) = tables.lock() {
                             t.push((job.input.clone(), to_table(&report)));
@@ -96,35 +106,108 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Pass 1: the video's candidates, embedded; without `keep_transitions`,
-/// those in the middle of a crossfade or fade are left out (and counted).
+/// One video after pass 1.
+struct Pass1 {
+    report: VideoReport,
+    /// Its candidates (kept by the gates, not mid-transition), embedded
+    /// and measured.
+    frames: Vec<EmbeddedFrame>,
+    /// The seams found over every candidate.
+    seams: Vec<Seam>,
+    /// Where it starts and ends.
+    span: (f64, f64),
+}
+
+/// Pass 1: the video's candidates, embedded and measured, with the seams
+/// between them; without `keep_transitions`, those in the middle of a
+/// crossfade or fade are left out (and counted).
 fn embed_video(
     job: &Job,
     cfg: &SampleConfig,
     embedder: &Arc<dyn Embedder>,
     keep_transitions: bool,
     progress: &(dyn Fn(f64) + Sync),
-) -> framesift::Result<(VideoReport, Vec<EmbeddedFrame>)> {
-    let mut sink = EmbeddingSink::new(embedder.clone());
-    if !keep_transitions {
-        // Transitions are found on every candidate, gated or not: a fade
-        // from black passes through frames the dark gate drops.
-        sink = sink.also_dropped();
-    }
+) -> framesift::Result<Pass1> {
+    // Seams are found on every candidate, gated or not: a fade from black
+    // passes through frames the dark gate drops.
+    let mut sink = EmbeddingSink::new(embedder.clone())
+        .with_quality()
+        .also_dropped();
     let (mut report, changes) = sample_video_traced(&job.input, cfg, &mut sink, progress)?;
     let mut frames = sink.frames;
+    let mut all: Vec<&EmbeddedFrame> = frames.iter().chain(&sink.dropped).collect();
+    all.sort_by_key(|f| f.meta.decode_index);
+    let times: Vec<f64> = all.iter().map(|f| f.meta.time).collect();
+    let vectors: Vec<&[f32]> = all.iter().map(|f| f.vector.as_slice()).collect();
+    let detection = detect_seams(&times, &vectors, &changes, &SegmentConfig::default());
+    let span = (
+        times.first().copied().unwrap_or(0.0),
+        times.last().map_or(0.0, |t| t + 1e-3),
+    );
     if !keep_transitions {
-        let mut all: Vec<&EmbeddedFrame> = frames.iter().chain(&sink.dropped).collect();
-        all.sort_by_key(|f| f.meta.decode_index);
-        let mid: HashSet<i64> = mid_transition(&all, &changes)
-            .into_iter()
-            .map(|i| all[i].meta.pts)
-            .collect();
         let before = frames.len();
-        frames.retain(|f| !mid.contains(&f.meta.pts));
+        frames.retain(|f| !detection.in_transition(f.meta.time));
         report.transition_frames = Some((before - frames.len()) as u64);
     }
-    Ok((report, frames))
+    Ok(Pass1 {
+        report,
+        frames,
+        seams: detection.seams,
+        span,
+    })
+}
+
+/// The scene rules over one or more videos' candidates (one plan, as
+/// `sample --mode scenes` makes it): unless `keep_poor`, flat and blurred
+/// candidates are removed (and counted); returns each distinct scene's
+/// best frame as `(video, index into its remaining frames)`, the longest
+/// scenes first.
+fn scene_rules(passes: &mut [Pass1], keep_poor: bool) -> Vec<(usize, usize)> {
+    let scene_frames: Vec<Vec<SceneFrame>> = passes
+        .iter()
+        .map(|p| {
+            p.frames
+                .iter()
+                .map(|f| SceneFrame {
+                    time: f.meta.time,
+                    vector: f.vector.clone(),
+                    quality: f.quality.unwrap_or_default(),
+                    gated: false,
+                })
+                .collect()
+        })
+        .collect();
+    let views: Vec<VideoFrames<'_>> = passes
+        .iter()
+        .zip(&scene_frames)
+        .map(|(p, f)| VideoFrames {
+            frames: f,
+            seams: &p.seams,
+            span: p.span,
+        })
+        .collect();
+    let plan = plan(&views, &SceneConfig::default());
+    let mut remap: Vec<Vec<Option<usize>>> = Vec::with_capacity(passes.len());
+    for (v, p) in passes.iter_mut().enumerate() {
+        let mut next = 0;
+        let map: Vec<Option<usize>> = (0..p.frames.len())
+            .map(|i| {
+                (keep_poor || !plan.poor(v, i)).then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let before = p.frames.len();
+        let mut it = map.iter();
+        p.frames.retain(|_| it.next().is_some_and(Option::is_some));
+        p.report.poor_frames = Some((before - p.frames.len()) as u64);
+        remap.push(map);
+    }
+    plan.by_importance()
+        .into_iter()
+        .filter_map(|(v, i)| remap[v][i].map(|j| (v, j)))
+        .collect()
 }
 
 /// Pass 2: decodes again, writes only the chosen frames (images +
@@ -186,24 +269,35 @@ fn global(
                 a.keep_transitions,
                 progress,
             ) {
-                Ok((r, frames)) => (r, Some(frames)),
+                Ok(p) => (p.report.clone(), Some(p)),
                 Err(e) => (failed(job, e.to_string(), 0.0), None),
             },
         );
-    let mut all: Vec<EmbeddedFrame> = Vec::new();
+    let mut ok: Vec<Pass1> = Vec::new();
     let mut passes: HashMap<String, VideoReport> = HashMap::new();
-    for (report, frames) in embedded {
-        if let Some(Some(frames)) = frames {
-            all.extend(frames);
+    for (report, pass) in embedded {
+        match pass {
+            Some(Some(p)) => ok.push(p),
+            _ => {
+                passes.insert(report.input.clone(), report);
+            }
         }
-        passes.insert(report.input.clone(), report);
     }
+    let seeds = scene_rules(&mut ok, a.keep_poor);
+    let mut offsets = Vec::with_capacity(ok.len());
+    let mut all: Vec<EmbeddedFrame> = Vec::new();
+    for p in ok {
+        offsets.push(all.len());
+        all.extend(p.frames);
+        passes.insert(p.report.input.clone(), p.report);
+    }
+    let seeds: Vec<usize> = seeds.into_iter().map(|(v, i)| offsets[v] + i).collect();
     if let Some(signal) = framesift::cancel::stop_requested() {
         // Interrupted while embedding: nothing has been written yet.
         eprintln!("framesift: interrupted before the selection; nothing written");
         return Ok((128 + signal).clamp(0, 255) as u8);
     }
-    let (selection, report) = select_frames(&all, sel)?;
+    let (selection, report) = select_frames_seeded(&all, sel, &seeds)?;
     write_report(&a.output, &report)?;
     if let Ok(mut t) = tables.lock() {
         t.push(("all inputs (--global)".to_string(), to_table(&report)));

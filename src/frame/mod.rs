@@ -3,6 +3,7 @@
 
 mod analysis;
 mod convert;
+pub mod quality;
 mod signature;
 
 use std::sync::OnceLock;
@@ -12,6 +13,7 @@ use serde::Serialize;
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
 pub use convert::{RgbConverter, MAX_PIXELS};
 pub use image::RgbImage;
+pub use quality::{measure_quality, FrameQuality};
 pub use signature::{FrameChange, LumaGrid};
 
 /// Where a frame sits in its video.
@@ -98,4 +100,47 @@ pub struct Notes {
     /// Keyword capture: that cue's text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cue: Option<String>,
+    /// Scene sampling: the frame's scene, why it was or was not saved,
+    /// and its quality.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub scene: Option<SceneNote>,
+}
+
+/// What scene sampling notes about a frame (see `framesift::scenes`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SceneNote {
+    /// The distinct scene the frame shows (0-based, in order of first
+    /// appearance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scene: Option<usize>,
+    /// For a saved frame: `best` (the scene's best frame) or `extra`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
+    /// For a frame not saved: `transition`, `flat`, `blurred`, `repeat`,
+    /// `similar` or `gated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// Start of the shot the frame is in (seconds).
+    pub scene_start: f64,
+    /// End of that shot.
+    pub scene_end: f64,
+    /// For a saved frame: every stretch that shows its scene (with
+    /// `--global`, those in other videos carry the video's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<Vec<OccurrenceNote>>,
+    /// The frame's quality measures (a shot's best frame maximises
+    /// `sharpness × (0.5 + 0.5 × exposure)` among its typical frames).
+    pub quality: FrameQuality,
+}
+
+/// One stretch of video showing a scene, as written in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OccurrenceNote {
+    /// The other video showing it (`--global` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<String>,
+    /// Start (seconds).
+    pub start: f64,
+    /// End (seconds).
+    pub end: f64,
 }

@@ -59,6 +59,13 @@ pub struct VideoReport {
     /// crossfade or fade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_frames: Option<u64>,
+    /// `select`: candidates left out as flat or blurred.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poor_frames: Option<u64>,
+    /// Scene sampling: shots, scenes, merges, rejections and the merge
+    /// threshold used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenes: Option<crate::scenes::SceneStats>,
     /// Summaries: requests made, answered and failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<crate::summary::SummaryStats>,

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{report, select, Diversity, Matrix, SelectConfig, Selection};
+use super::{report, select_seeded, Diversity, Matrix, SelectConfig, Selection};
 use crate::error::{Error, Result};
 use crate::sink::{write_atomic, EmbeddedFrame};
 
@@ -17,6 +17,16 @@ pub fn select_frames(
     frames: &[EmbeddedFrame],
     cfg: &SelectConfig,
 ) -> Result<(Selection, Vec<Diversity>)> {
+    select_frames_seeded(frames, cfg, &[])
+}
+
+/// [`select_frames`] with `seeds` (indices into `frames`, most important
+/// first) taken first by `Method::Scenes`.
+pub fn select_frames_seeded(
+    frames: &[EmbeddedFrame],
+    cfg: &SelectConfig,
+    seeds: &[usize],
+) -> Result<(Selection, Vec<Diversity>)> {
     let dim = frames.first().map_or(0, |f| f.vector.len());
     let flat: Vec<f32> = frames
         .iter()
@@ -29,7 +39,7 @@ pub fn select_frames(
         })
         .collect();
     let m = Matrix::from_flat(flat, dim);
-    let sel = select(&m, cfg)?;
+    let sel = select_seeded(&m, cfg, seeds)?;
     let rep = report(&m, &sel, cfg);
     Ok((sel, rep))
 }

@@ -37,6 +37,18 @@ pub fn k_center_greedy_with(
     first: usize,
     min_distance: Option<f32>,
 ) -> Coreset {
+    k_center_greedy_from(rows, m, k, &[first], min_distance)
+}
+
+/// k-center greedy that starts from the rows `start` (taken first, in
+/// order, as far as `k` allows) and then adds farthest points.
+pub fn k_center_greedy_from(
+    rows: &Rows<'_>,
+    m: &Matrix,
+    k: usize,
+    start: &[usize],
+    min_distance: Option<f32>,
+) -> Coreset {
     let n = m.len();
     if n == 0 || k == 0 {
         return Coreset {
@@ -44,11 +56,11 @@ pub fn k_center_greedy_with(
             radius: if n == 0 { 0.0 } else { f32::INFINITY },
         };
     }
-    let first = first.min(n - 1);
+    let mut queue = start.iter().map(|&i| i.min(n - 1));
     let mut min_d2 = vec![f32::INFINITY; n];
     let mut indices = Vec::with_capacity(k.min(n));
     let stop2 = min_distance.map(|r| r * r);
-    let mut center = first;
+    let mut center = queue.next().unwrap_or(0);
     let radius2 = loop {
         indices.push(center);
         let (c, c_norm) = rows.center(m, center);
@@ -82,6 +94,12 @@ pub fn k_center_greedy_with(
                     }
                 },
             );
+        if indices.len() < k {
+            if let Some(next) = queue.next() {
+                center = next;
+                continue;
+            }
+        }
         let done = indices.len() >= k
             || far == usize::MAX
             || far_d2 <= 0.0

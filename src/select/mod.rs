@@ -19,8 +19,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub use diversity::{diversity, to_csv, to_table, Diversity, MAX_PAIRWISE_ROWS};
-pub use frames::{select_frames, write_report, DIVERSITY_CSV, DIVERSITY_JSON};
-pub use kcenter::{coverage_radius, k_center_greedy, k_center_greedy_with, Coreset};
+pub use frames::{
+    select_frames, select_frames_seeded, write_report, DIVERSITY_CSV, DIVERSITY_JSON,
+};
+pub use kcenter::{
+    coverage_radius, k_center_greedy, k_center_greedy_from, k_center_greedy_with, Coreset,
+};
 pub use matrix::Matrix;
 pub use rng::SplitMix64;
 pub use scan::Rows;
@@ -31,6 +35,12 @@ pub use transitions::mid_transition;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
+    /// Every distinct scene's best frame first (the longest scenes first
+    /// when there are more scenes than frames to choose), then k-center
+    /// greedy fill. Without scene representatives, the same as `Coreset`
+    /// (the command line's default; the library's is `Coreset`, since
+    /// scene representatives come from a scene plan).
+    Scenes,
     /// k-center greedy: each pick is the frame farthest from all picks so far.
     #[default]
     Coreset,
@@ -44,12 +54,13 @@ impl std::str::FromStr for Method {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         match s {
+            "scenes" => Ok(Method::Scenes),
             "coreset" => Ok(Method::Coreset),
             "random" => Ok(Method::Random),
             "uniform" => Ok(Method::Uniform),
             other => Err(Error::config(
                 "method",
-                format!("'{other}' (expected coreset, random or uniform)"),
+                format!("'{other}' (expected scenes, coreset, random or uniform)"),
             )),
         }
     }
@@ -101,7 +112,8 @@ impl SelectConfig {
             if !(r >= 0.0 && r.is_finite()) {
                 return Err(Error::config("min_distance", format!("{r} is not ≥ 0")));
             }
-            if self.method != Method::Coreset && self.n.is_none() && self.fraction.is_none() {
+            let farthest_point = matches!(self.method, Method::Coreset | Method::Scenes);
+            if !farthest_point && self.n.is_none() && self.fraction.is_none() {
                 return Err(Error::config(
                     "min_distance",
                     "only the coreset method stops at a distance; give --n or --fraction",
@@ -191,6 +203,12 @@ pub fn random(n: usize, k: usize, seed: u64) -> Vec<usize> {
 
 /// Chooses frames from the candidate embeddings `m` (rows in time order).
 pub fn select(m: &Matrix, cfg: &SelectConfig) -> Result<Selection> {
+    select_seeded(m, cfg, &[])
+}
+
+/// [`select`], where `Method::Scenes` takes the rows `seeds` first (scene
+/// representatives, most important first) and fills with k-center greedy.
+pub fn select_seeded(m: &Matrix, cfg: &SelectConfig, seeds: &[usize]) -> Result<Selection> {
     cfg.validate()?;
     let (unique, duplicates) = if cfg.dedup {
         exact_duplicates(m)
@@ -209,12 +227,25 @@ pub fn select(m: &Matrix, cfg: &SelectConfig) -> Result<Selection> {
     let picked: Vec<usize> = match cfg.method {
         Method::Uniform => uniform(sub.len(), k),
         Method::Random => random(sub.len(), k, cfg.seed),
-        Method::Coreset => {
+        Method::Coreset | Method::Scenes => {
+            let position: HashMap<usize, usize> =
+                unique.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+            let mut start: Vec<usize> = Vec::new();
+            if cfg.method == Method::Scenes {
+                for p in seeds.iter().filter_map(|i| position.get(i)) {
+                    if !start.contains(p) {
+                        start.push(*p);
+                    }
+                }
+            }
             if sub.is_empty() {
                 Vec::new()
-            } else {
+            } else if start.is_empty() {
                 let first = SplitMix64::new(cfg.seed).below(sub.len());
                 k_center_greedy(sub, k, first, cfg.min_distance).indices
+            } else {
+                let rows = Rows::new(sub, false);
+                k_center_greedy_from(&rows, sub, k, &start, cfg.min_distance).indices
             }
         }
     };
@@ -254,9 +285,14 @@ pub fn report(m: &Matrix, sel: &Selection, cfg: &SelectConfig) -> Vec<Diversity>
     ));
     let rnd = random(sub.len(), k, cfg.seed);
     rows.push(diversity("random", &sub, &rnd, coverage_radius(&sub, &rnd)));
-    if cfg.method == Method::Coreset {
+    if matches!(cfg.method, Method::Coreset | Method::Scenes) {
+        let name = if cfg.method == Method::Scenes {
+            "scenes"
+        } else {
+            "coreset"
+        };
         rows.push(diversity(
-            "coreset",
+            name,
             &sub,
             &chosen,
             coverage_radius(&sub, &chosen),
@@ -293,6 +329,44 @@ mod tests {
         let mut which: Vec<usize> = a.chosen.iter().map(|i| i / 10).collect();
         which.dedup();
         assert_eq!(which, [0, 1, 2]);
+    }
+
+    #[test]
+    fn scenes_take_the_seeds_first_then_fill_by_k_center() {
+        let m = clusters();
+        let cfg = SelectConfig {
+            method: Method::Scenes,
+            n: Some(2),
+            ..Default::default()
+        };
+        // Seeds in order of importance: only as many as N allows.
+        let two = select_seeded(&m, &cfg, &[25, 5, 15]).unwrap();
+        assert_eq!(two.chosen, [5, 25]);
+        let three = select_seeded(
+            &m,
+            &SelectConfig {
+                n: Some(3),
+                ..cfg.clone()
+            },
+            &[25, 5],
+        )
+        .unwrap();
+        let clusters: Vec<usize> = three.chosen.iter().map(|i| i / 10).collect();
+        assert_eq!(
+            clusters,
+            [0, 1, 2],
+            "the fill covers the cluster no seed did"
+        );
+        assert!(three.chosen.contains(&5) && three.chosen.contains(&25));
+        // Without seeds, scenes is coreset.
+        let plain = SelectConfig {
+            method: Method::Coreset,
+            ..cfg.clone()
+        };
+        assert_eq!(
+            select_seeded(&m, &cfg, &[]).unwrap(),
+            select(&m, &plain).unwrap()
+        );
     }
 
     #[test]

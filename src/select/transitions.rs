@@ -47,6 +47,7 @@ mod tests {
                     video: "v.mp4".into(),
                     meta: candidate(t, RgbImage::new(1, 1)).meta,
                     vector,
+                    quality: None,
                 }
             })
             .collect()

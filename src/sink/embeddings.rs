@@ -13,7 +13,7 @@ use crate::buffer::Verdict;
 use crate::decode::VideoInfo;
 use crate::embed::{write_npy_f32, Embedder};
 use crate::error::{Error, Result};
-use crate::frame::{Candidate, FrameMeta};
+use crate::frame::{measure_quality, Candidate, FrameMeta, FrameQuality};
 
 /// File names of the embedding matrix and its index.
 pub const EMBEDDINGS_NPY: &str = "embeddings.npy";
@@ -31,6 +31,10 @@ pub struct EmbeddedFrame {
     /// The unit-length embedding.
     #[serde(skip)]
     pub vector: Vec<f32>,
+    /// Its picture quality, when the sink was asked to measure it
+    /// ([`EmbeddingSink::with_quality`]).
+    #[serde(skip)]
+    pub quality: Option<FrameQuality>,
 }
 
 /// Embeds every kept frame; dropped frames are ignored unless
@@ -39,6 +43,7 @@ pub struct EmbeddingSink {
     embedder: Arc<dyn Embedder>,
     video: String,
     embed_dropped: bool,
+    measure: bool,
     /// Frames waiting for a batch, and whether each was kept.
     pending: Vec<(Candidate, bool)>,
     /// The embedded frames in time order, complete after [`Sink::finish`].
@@ -55,6 +60,7 @@ impl EmbeddingSink {
             embedder,
             video: String::new(),
             embed_dropped: false,
+            measure: false,
             pending: Vec::new(),
             frames: Vec::new(),
             dropped: Vec::new(),
@@ -69,6 +75,13 @@ impl EmbeddingSink {
         self
     }
 
+    /// Also measures each frame's picture quality (structure, sharpness,
+    /// exposure) on its analysis image, into [`EmbeddedFrame::quality`].
+    pub fn with_quality(mut self) -> Self {
+        self.measure = true;
+        self
+    }
+
     fn embed_pending(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
@@ -77,10 +90,12 @@ impl EmbeddingSink {
         let refs: Vec<&Candidate> = batch.iter().map(|(c, _)| c).collect();
         let vectors = self.embedder.embed_frames(&refs)?;
         for ((c, kept), vector) in batch.into_iter().zip(vectors) {
+            let quality = self.measure.then(|| measure_quality(c.analysis()));
             let frame = EmbeddedFrame {
                 video: self.video.clone(),
                 meta: c.meta,
                 vector,
+                quality,
             };
             if kept {
                 self.frames.push(frame);

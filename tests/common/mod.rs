@@ -55,13 +55,31 @@ pub fn framesift() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("framesift").unwrap()
 }
 
-/// Runs `framesift sample VIDEO -o OUT ARGS...`.
+/// Runs `framesift sample VIDEO -o OUT ARGS...` in key-frame mode (the
+/// hash-buffer pipeline these helpers' tests are about; scene mode, the
+/// default, has its own tests) unless ARGS choose a mode.
 pub fn sample(video: &Path, out: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    let chooses = args.iter().any(|a| {
+        matches!(
+            *a,
+            "--mode"
+                | "--scenes"
+                | "--keyframes-only"
+                | "--no-keyframes-only"
+                | "--reference-compat"
+        )
+    });
+    let mode: &[&str] = if chooses {
+        &[]
+    } else {
+        &["--mode", "keyframes"]
+    };
     framesift()
         .arg("sample")
         .arg(video)
         .arg("-o")
         .arg(out)
+        .args(mode)
         .args(args)
         .assert()
 }

@@ -1,0 +1,469 @@
+//! Scene sampling of real videos: one decoding pass into a [`SceneSink`]
+//! (embedding, quality and the candidate's image spooled to disk in the
+//! output format), the seams, the plan, then the chosen spooled images
+//! renamed to their final names and `frames.jsonl` written.
+//!
+//! Spooling to disk keeps memory flat in the length of the video and needs
+//! no second decoding pass, so inputs that cannot seek (pipes, streams)
+//! work. The spool lives in `OUT/.framesift-spool/<video folder>/` and is
+//! removed when the video is done.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+
+use super::plan::{plan, Fate, SceneFrame, ScenePlan, VideoFrames};
+use super::SceneConfig;
+use crate::buffer::{BufferConfig, BufferKind, Verdict};
+use crate::config::SampleConfig;
+use crate::decode::VideoInfo;
+use crate::embed::Embedder;
+use crate::error::{Error, Result};
+use crate::frame::{
+    measure_quality, Candidate, FrameChange, FrameMeta, FrameQuality, OccurrenceNote, SceneNote,
+};
+use crate::input::Job;
+use crate::pipeline::{sample_video_traced, VideoReport};
+use crate::segment::{detect_seams, Seam};
+use crate::sink::{
+    encode, frame_stem, write_atomic, Decision, FrameRecord, ImageFormat, Sink, MANIFEST_NAME,
+};
+
+/// Name of the spool folder under the run's output folder.
+pub const SPOOL_DIR: &str = ".framesift-spool";
+
+type Done = std::result::Result<(), Error>;
+
+/// Embeds and measures every candidate, and spools the image of each one
+/// that could be saved (kept by the gates, with structure) to `spool`.
+pub struct SceneSink {
+    embedder: Arc<dyn Embedder>,
+    spool: PathBuf,
+    format: ImageFormat,
+    quality: u8,
+    min_structure: f32,
+    pending: Vec<(Candidate, bool, FrameQuality)>,
+    /// The candidates, in arrival order (sorted by time at the end).
+    pub frames: Vec<(FrameMeta, SceneFrame)>,
+    outstanding: usize,
+    max_outstanding: usize,
+    tx: Sender<Done>,
+    rx: Receiver<Done>,
+    first_error: Option<Error>,
+}
+
+impl SceneSink {
+    /// A sink spooling into `spool` (created on [`Sink::begin`]) as
+    /// `format` at `quality`.
+    pub fn new(
+        embedder: Arc<dyn Embedder>,
+        spool: impl Into<PathBuf>,
+        format: ImageFormat,
+        quality: u8,
+        min_structure: f32,
+    ) -> Self {
+        let (tx, rx) = unbounded();
+        SceneSink {
+            embedder,
+            spool: spool.into(),
+            format,
+            quality,
+            min_structure,
+            pending: Vec::new(),
+            frames: Vec::new(),
+            outstanding: 0,
+            max_outstanding: rayon::current_num_threads() * 2 + 1,
+            tx,
+            rx,
+            first_error: None,
+        }
+    }
+
+    /// Where the spooled image of the frame with this decode index is.
+    pub fn spooled(spool: &Path, decode_index: u64, format: ImageFormat) -> PathBuf {
+        spool.join(format!("{decode_index}.{}", format.extension()))
+    }
+
+    fn settle(&mut self, done: Done) {
+        self.outstanding -= 1;
+        if let Err(e) = done {
+            self.first_error.get_or_insert(e);
+        }
+    }
+
+    fn embed_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        let refs: Vec<&Candidate> = batch.iter().map(|(c, ..)| c).collect();
+        let vectors = self.embedder.embed_frames(&refs)?;
+        for ((c, kept, quality), vector) in batch.into_iter().zip(vectors) {
+            self.frames.push((
+                c.meta.clone(),
+                SceneFrame {
+                    time: c.meta.time,
+                    vector,
+                    quality,
+                    gated: !kept,
+                },
+            ));
+            if kept && quality.structure >= self.min_structure {
+                self.spool_image(c);
+            }
+        }
+        Ok(())
+    }
+
+    fn spool_image(&mut self, c: Candidate) {
+        while self.outstanding >= self.max_outstanding {
+            match self.rx.recv() {
+                Ok(done) => self.settle(done),
+                Err(_) => break,
+            }
+        }
+        self.outstanding += 1;
+        let path = Self::spooled(&self.spool, c.meta.decode_index, self.format);
+        let (format, quality, tx) = (self.format, self.quality, self.tx.clone());
+        let image = c.image;
+        rayon::spawn(move || {
+            let res = encode(&image, format, quality)
+                .map_err(|reason| Error::Encode {
+                    path: path.clone(),
+                    reason,
+                })
+                .and_then(|bytes| {
+                    std::fs::write(&path, bytes)
+                        .map_err(|e| Error::io(&path, "cannot spool image", e))
+                });
+            let _ = tx.send(res);
+        });
+    }
+}
+
+impl Sink for SceneSink {
+    fn begin(&mut self, _video: &str, _info: &VideoInfo) -> Result<()> {
+        std::fs::create_dir_all(&self.spool)
+            .map_err(|e| Error::io(&self.spool, "cannot create spool folder", e))
+    }
+
+    fn accept(&mut self, verdict: Verdict) -> Result<()> {
+        let (c, kept) = match verdict {
+            Verdict::Keep(c) => (c, true),
+            Verdict::Drop(c, _) => (c, false),
+        };
+        let quality = measure_quality(c.analysis());
+        self.pending.push((c, kept, quality));
+        if self.pending.len() >= self.embedder.batch_size() {
+            self.embed_pending()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<u64> {
+        let embedded = self.embed_pending();
+        while self.outstanding > 0 {
+            match self.rx.recv() {
+                Ok(done) => self.settle(done),
+                Err(_) => break,
+            }
+        }
+        embedded?;
+        if let Some(e) = self.first_error.take() {
+            return Err(e);
+        }
+        self.frames.sort_by_key(|(m, _)| m.decode_index);
+        Ok(0)
+    }
+}
+
+/// One video after the decoding pass: its candidates, seams and spool.
+#[derive(Debug, Clone)]
+pub struct ScenePass {
+    /// The video's job.
+    pub job: Job,
+    /// The pass's report (counts, decode statistics).
+    pub report: VideoReport,
+    /// Each candidate's position in the video.
+    pub metas: Vec<FrameMeta>,
+    /// Each candidate's embedding and quality.
+    pub frames: Vec<SceneFrame>,
+    /// The seams found.
+    pub seams: Vec<Seam>,
+    /// Where the video starts and ends (seconds).
+    pub span: (f64, f64),
+    /// The spool folder.
+    pub spool: PathBuf,
+}
+
+impl ScenePass {
+    /// The plan's view of this video.
+    pub fn view(&self) -> VideoFrames<'_> {
+        VideoFrames {
+            frames: &self.frames,
+            seams: &self.seams,
+            span: self.span,
+        }
+    }
+
+    /// Removes the spool folder (and the run's spool root when empty).
+    pub fn remove_spool(&self) {
+        let _ = std::fs::remove_dir_all(&self.spool);
+        if let Some(root) = self.spool.parent() {
+            let _ = std::fs::remove_dir(root); // only when empty
+        }
+    }
+}
+
+/// The spool folder of a job.
+fn spool_of(job: &Job) -> PathBuf {
+    let root = job
+        .output_dir
+        .parent()
+        .map_or_else(|| PathBuf::from(SPOOL_DIR), |p| p.join(SPOOL_DIR));
+    let name = job
+        .output_dir
+        .file_name()
+        .map_or_else(|| "video".into(), |n| n.to_string_lossy().into_owned());
+    root.join(name)
+}
+
+/// The sampling settings of the decoding pass: every frame decoded (for
+/// frame-exact cuts), candidates at `scene.fps`, no dedup; the user's
+/// gates and time window stay.
+pub fn pass_config(cfg: &SampleConfig, scene: &SceneConfig) -> SampleConfig {
+    SampleConfig {
+        keyframes_only: false,
+        reference_compat: false,
+        min_frame_interval_sec: 0.0,
+        fps: Some(scene.fps),
+        frame_changes: true,
+        buffer: BufferConfig::of(BufferKind::Passthrough),
+        ..cfg.clone()
+    }
+}
+
+/// Where the video ends: one frame past its last decoded frame, else the
+/// container's duration, else past the last candidate; never past the
+/// time window.
+fn end_time(
+    report: &VideoReport,
+    changes: &[FrameChange],
+    times: &[f64],
+    cfg: &SampleConfig,
+) -> f64 {
+    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
+    let last = times.last().copied().unwrap_or(0.0);
+    let end = if let Some(c) = changes.last() {
+        c.time + 1.0 / fps
+    } else if let Some(d) = report.video.as_ref().and_then(|v| v.duration_s) {
+        d
+    } else {
+        last + 1.0 / fps
+    };
+    let end = end.max(last);
+    cfg.end_time_s.map_or(end, |e| end.min(e.max(last)))
+}
+
+/// The decoding pass of one video: embeds, measures and spools every
+/// candidate and finds the seams. Nothing is written to the video's
+/// folder yet.
+pub fn analyse_video(
+    job: &Job,
+    cfg: &SampleConfig,
+    scene: &SceneConfig,
+    embedder: &Arc<dyn Embedder>,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<ScenePass> {
+    scene.validate()?;
+    let pass_cfg = pass_config(cfg, scene);
+    let spool = spool_of(job);
+    let _ = std::fs::remove_dir_all(&spool); // a killed run's leftovers
+    let mut sink = SceneSink::new(
+        embedder.clone(),
+        &spool,
+        cfg.format,
+        cfg.quality,
+        scene.min_structure,
+    );
+    let traced = sample_video_traced(&job.input, &pass_cfg, &mut sink, progress);
+    let (report, changes) = match traced {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&spool);
+            return Err(e);
+        }
+    };
+    let (metas, frames): (Vec<FrameMeta>, Vec<SceneFrame>) = sink.frames.into_iter().unzip();
+    let times: Vec<f64> = frames.iter().map(|f| f.time).collect();
+    let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
+    let detection = detect_seams(&times, &vectors, &changes, &scene.segment);
+    let end = end_time(&report, &changes, &times, &pass_cfg);
+    let start = times
+        .first()
+        .copied()
+        .unwrap_or(0.0)
+        .min(cfg.start_time_s.max(0.0));
+    Ok(ScenePass {
+        job: job.clone(),
+        report,
+        metas,
+        frames,
+        seams: detection.seams,
+        span: (start, end),
+        spool,
+    })
+}
+
+/// Writes video `vi` of `plan`: renames its saved frames' spooled images
+/// to their final names, writes `frames.jsonl` (one line per candidate),
+/// removes the spool and returns the report. `passes` are all the
+/// videos of the plan (for occurrences in other videos).
+pub fn finish_video(
+    passes: &[&ScenePass],
+    vi: usize,
+    plan: &ScenePlan,
+    cfg: &SampleConfig,
+) -> Result<VideoReport> {
+    let pass = passes[vi];
+    let result = write_outputs(passes, vi, plan, cfg);
+    pass.remove_spool();
+    let saved = result?;
+    let mut report = pass.report.clone();
+    report.saved = saved;
+    report.scenes = plan.stats.get(vi).cloned();
+    Ok(report)
+}
+
+fn write_outputs(
+    passes: &[&ScenePass],
+    vi: usize,
+    plan: &ScenePlan,
+    cfg: &SampleConfig,
+) -> Result<u64> {
+    let pass = passes[vi];
+    let job = &pass.job;
+    let dir = &job.output_dir;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
+    let ext = cfg.format.extension();
+    let mut used: HashMap<String, ()> = HashMap::new();
+    let mut records = Vec::with_capacity(pass.frames.len());
+    let mut saved = 0u64;
+    let mut first_error: Option<Error> = None;
+    for (i, (meta, frame)) in pass.metas.iter().zip(&pass.frames).enumerate() {
+        let fate = plan.fates[vi][i];
+        let (scene_start, scene_end) = plan.shots[vi][i];
+        let mut note = SceneNote {
+            scene: fate.scene(),
+            role: match fate {
+                Fate::Best(_) => Some("best"),
+                Fate::Extra(_) => Some("extra"),
+                _ => None,
+            },
+            reason: fate.reason(),
+            scene_start,
+            scene_end,
+            occurrences: None,
+            quality: frame.quality,
+        };
+        let mut decision = match fate {
+            Fate::Best(_) | Fate::Extra(_) => Decision::Saved,
+            Fate::Repeat(_) | Fate::Similar(_) => Decision::Duplicate,
+            _ => Decision::Gated,
+        };
+        let mut path = None;
+        if let Some(s) = fate.scene().filter(|_| fate.saved()) {
+            note.occurrences = plan.scenes.get(s).map(|scene| {
+                scene
+                    .occurrences
+                    .iter()
+                    .map(|o| OccurrenceNote {
+                        video: (o.video != vi).then(|| passes[o.video].job.input.clone()),
+                        start: o.start,
+                        end: o.end,
+                    })
+                    .collect()
+            });
+            let stem = frame_stem(meta.pts_time, &job.stem, &cfg.save_format);
+            let mut name = format!("{stem}.{ext}");
+            let mut n = 1;
+            while used.insert(name.clone(), ()).is_some() {
+                name = format!("{stem}-{n}.{ext}");
+                n += 1;
+            }
+            let from = SceneSink::spooled(&pass.spool, meta.decode_index, cfg.format);
+            let to = dir.join(&name);
+            match std::fs::rename(&from, &to) {
+                Ok(()) => {
+                    saved += 1;
+                    path = Some(name);
+                }
+                Err(e) => {
+                    decision = Decision::WriteFailed;
+                    first_error.get_or_insert(Error::io(&from, "cannot move spooled image", e));
+                }
+            }
+        }
+        let notes = crate::frame::Notes {
+            scene: Some(note),
+            ..Default::default()
+        };
+        records.push(FrameRecord {
+            video: job.input.clone(),
+            path,
+            decision,
+            meta: meta.clone(),
+            notes,
+        });
+    }
+    records.sort_by(|a, b| a.meta.time.total_cmp(&b.meta.time));
+    let mut text = String::new();
+    for r in &records {
+        let line = serde_json::to_string(r).map_err(|e| Error::Encode {
+            path: dir.join(MANIFEST_NAME),
+            reason: e.to_string(),
+        })?;
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let manifest = dir.join(MANIFEST_NAME);
+    write_atomic(&manifest, text.as_bytes())
+        .map_err(|e| Error::io(&manifest, "cannot write manifest", e))?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(saved),
+    }
+}
+
+/// Scene sampling of one video, start to end (the per-video mode): never
+/// fails, a failure is the report's error.
+pub fn scene_video(
+    job: &Job,
+    cfg: &SampleConfig,
+    scene: &SceneConfig,
+    embedder: &Arc<dyn Embedder>,
+    progress: &(dyn Fn(f64) + Sync),
+) -> VideoReport {
+    let started = std::time::Instant::now();
+    let failed =
+        |e: Error| crate::runner::failed(job, e.to_string(), started.elapsed().as_secs_f64());
+    let pass = match analyse_video(job, cfg, scene, embedder, progress) {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    if pass.report.interrupted {
+        // Scenes from part of a video would mislead: write nothing.
+        pass.remove_spool();
+        return pass.report;
+    }
+    let plan = plan(&[pass.view()], scene);
+    match finish_video(&[&pass], 0, &plan, cfg) {
+        Ok(mut r) => {
+            r.seconds = started.elapsed().as_secs_f64();
+            r
+        }
+        Err(e) => failed(e),
+    }
+}
