@@ -6,7 +6,9 @@
 # coverage / selection F1 / frames picked mid-crossfade ("transition") that
 # ../shared/eval/score.py gives each method.
 # Usage: [N=frames] scripts/eval-select.sh CORPUS_DIR [extra framesift select flags...]
-# (N fixes the number of frames for every video instead of scenes + 2)
+# (N fixes the number of frames for every video instead of scenes + 2; --keep-poor keeps
+# these figures comparable with those taken before select left out flat and blurred
+# candidates by default: the gates given in the flags do that job here)
 set -euo pipefail
 corpus=${1:?usage: scripts/eval-select.sh CORPUS_DIR [flags...]}
 shift
@@ -24,7 +26,7 @@ for truth in "$corpus"/*.truth.json; do
   n=${N:-$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['scenes']) + 2)" "$truth")}
   cov=(); f1=(); tr=()
   for m in coreset uniform random; do
-    "$bin" select "$video" -o "$work/$m" --n "$n" --method "$m" -q "$@" >/dev/null
+    "$bin" select "$video" -o "$work/$m" --n "$n" --method "$m" --keep-poor -q "$@" >/dev/null
     s=$(python3 "$score" "$truth" "$work/$m/$name/frames.jsonl")
     cov+=("$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['coverage'])" "$s")")
     f1+=("$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['selection_f1'])" "$s")")

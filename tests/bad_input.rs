@@ -43,7 +43,14 @@ fn bad_inputs_fail_alone_with_one_line_each() {
         "audio.m4a",
     ];
     let mut cmd = framesift();
-    cmd.args(["sample", "-o", out.to_str().unwrap(), "-q"]);
+    cmd.args([
+        "sample",
+        "--mode",
+        "keyframes",
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     cmd.arg(good.to_str().unwrap());
     for b in bad {
         cmd.arg(d.join(b).to_str().unwrap());

@@ -83,6 +83,8 @@ fn select_picks_one_frame_per_scene_and_reports_diversity() {
             "3",
             "--fps",
             "4",
+            "--method",
+            "coreset",
         ])
         .assert()
         .success();

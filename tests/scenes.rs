@@ -241,7 +241,9 @@ fn reads_a_pipe_that_cannot_seek() {
 #[test]
 fn old_flags_and_modes_still_mean_what_they_did() {
     let dir = tempfile::tempdir().unwrap();
-    let video = common::testsrc(dir.path(), "k.mp4", 6, 25);
+    // A key frame every 2 s: frames 1 s apart are key frames only in
+    // key-frame mode.
+    let video = common::testsrc(dir.path(), "k.mp4", 6, 50);
     for (args, keyframes) in [
         (vec!["--keyframes-only"], true),
         (vec!["--mode", "keyframes"], true),
@@ -291,4 +293,80 @@ fn hash_buffer_flags_need_a_hash_mode() {
         "{err}"
     );
     assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn a_bad_input_fails_alone_and_leaves_no_spool() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = scenes_with_repeat_and_fade(dir.path(), "good.mp4");
+    let text = dir.path().join("text.mp4");
+    std::fs::write(&text, "not a video").unwrap();
+    let out = dir.path().join("out");
+    let a = framesift()
+        .args(["sample", "-q", "-o", out.to_str().unwrap()])
+        .args([good.to_str().unwrap(), text.to_str().unwrap()])
+        .arg(dir.path().join("missing.mp4"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    for name in ["text.mp4", "missing.mp4"] {
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name}: {err}");
+        assert!(lines[0].starts_with("framesift: error: "), "{err}");
+    }
+    assert_eq!(times(&manifest(&out.join("good.mp4"))).len(), 4);
+    assert!(!out.join(".framesift-spool").exists(), "spool removed");
+    for f in common::files_below(&out) {
+        assert!(!f.to_string_lossy().ends_with(".part"), "{f:?}");
+    }
+}
+
+#[test]
+fn select_takes_each_scene_first_and_never_black_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = scenes_with_repeat_and_fade(dir.path(), "v.mp4");
+    let run = |n: &str, extra: &[&str]| {
+        let out = dir.path().join(format!("sel{n}{}", extra.join("")));
+        let a = framesift()
+            .args([
+                "select",
+                "-q",
+                video.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .args(["--n", n])
+            .args(extra)
+            .assert()
+            .success();
+        (times(&manifest(&out.join("v.mp4"))), out, a)
+    };
+    // The scene shown longest (smptebars, twice: 6 s) comes first.
+    let (one, _, _) = run("1", &[]);
+    assert_eq!(one.len(), 1);
+    assert!(one[0] < 3.0 || (6.0..9.0).contains(&one[0]), "{one:?}");
+    // Four picks: the four scenes, no black, nothing mid-fade.
+    let (four, out, _) = run("4", &[]);
+    let scene_of = |t: f64| match t {
+        t if t < 3.0 || (6.0..9.0).contains(&t) => "bars",
+        t if t < 6.0 => "testsrc",
+        t if (9.0..11.0).contains(&t) => "black",
+        t if t < 13.6 => "mandelbrot",
+        t if t < 14.4 => "fade",
+        _ => "testsrc2",
+    };
+    let mut got: Vec<&str> = four.iter().map(|&t| scene_of(t)).collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        ["bars", "mandelbrot", "testsrc", "testsrc2"],
+        "{four:?}"
+    );
+    let s = summary(&out);
+    assert!(s["videos"][0]["poor_frames"].as_u64().unwrap() >= 3, "{s}");
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("v.mp4").join("diversity.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report[3]["set"], "scenes");
 }

@@ -170,6 +170,8 @@ impl VideoSource {
             match std::fs::metadata(path) {
                 Err(e) => return Err(open_err(e.to_string())),
                 Ok(m) if m.is_dir() => return Err(open_err("is a directory".into())),
+                // A pipe or device: read as a stream (it has no length).
+                Ok(m) if !m.is_file() => {}
                 Ok(m) if m.len() == 0 => return Err(open_err("file is empty".into())),
                 Ok(m) => file_len = Some(m.len() as i64),
             }
