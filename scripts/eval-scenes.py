@@ -92,7 +92,7 @@ def main():
     if not os.access(BIN, os.X_OK):
         subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="eval-scenes-")
-    rows, speed = [], []
+    rows, speed, group = [], [], {}
     truths = sorted(t for c in a.corpora for t in glob.glob(os.path.join(c, "*.truth.json")))
     for truth in truths:
         video = truth[: -len(".truth.json")]
@@ -109,6 +109,7 @@ def main():
             sel = os.path.join(work, f"{m}-{name}.jsonl")
             saved_times(os.path.join(out, name, "frames.jsonl"), sel)
             rows.append((name, m, score(truth, sel), secs, dec))
+        group[name] = os.path.dirname(os.path.abspath(truth))
         if not a.no_pyscenedetect:
             sel = os.path.join(work, f"psd-{name}.jsonl")
             secs = pyscenedetect(video, sel)
@@ -118,6 +119,7 @@ def main():
         secs = timed([BIN, "sample", "--mode", "scenes", v, "-o", os.path.join(work, "speed"),
                       "-q", "-j", "1"])
         speed.append((os.path.basename(v), secs, dec))
+        group[os.path.basename(v)] = "--speed-only"
 
     print("| video | mode | selected | coverage | redundancy | black | blur | transition | selection F1 | time s | time / ffmpeg decode |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -146,6 +148,10 @@ def main():
         print("|---|---:|---:|---:|")
         for name, secs, dec in sp:
             print(f"| {name} | {dec:.2f} | {secs:.2f} | {secs / dec:.2f} |")
+        for g in dict.fromkeys(group[n] for n, _, _ in sp):
+            part = [(s, d) for n, s, d in sp if group[n] == g]
+            ps, pd = sum(s for s, _ in part), sum(d for _, d in part)
+            print(f"| subtotal {g} ({len(part)}) | {pd:.2f} | {ps:.2f} | {ps / pd:.2f} |")
         tot_s, tot_d = sum(s for _, s, _ in sp), sum(d for _, _, d in sp)
         print(f"| **all ({len(sp)})** | {tot_d:.2f} | {tot_s:.2f} | **{tot_s / tot_d:.2f}** |")
         psd = [(secs, dec) for _, m, _, secs, dec in rows if m.startswith("PySceneDetect")]
