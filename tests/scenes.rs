@@ -211,18 +211,17 @@ fn reads_a_pipe_that_cannot_seek() {
         .status()
         .unwrap();
     assert!(made.success());
-    let bytes = std::fs::read(&ts).unwrap();
-    let writer = {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || {
-            use std::io::Write;
-            let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
-            // The reader may stop early; a broken pipe is fine.
-            let _ = f.write_all(&bytes);
-        })
-    };
+    // `cat` feeds the pipe (and is killed afterwards, so a run that never
+    // opened the pipe cannot leave the test waiting on it).
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec cat \"$0\" > \"$1\"")
+        .arg(&ts)
+        .arg(&fifo)
+        .spawn()
+        .unwrap();
     let out = dir.path().join("out");
-    framesift()
+    let run = framesift()
         .args([
             "sample",
             "-q",
@@ -231,9 +230,15 @@ fn reads_a_pipe_that_cannot_seek() {
             out.to_str().unwrap(),
         ])
         .timeout(std::time::Duration::from_secs(120))
-        .assert()
-        .success();
-    writer.join().unwrap();
+        .output()
+        .unwrap();
+    let _ = writer.kill();
+    let _ = writer.wait();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let t = times(&manifest(&out.join("stream.ts")));
     assert_eq!(t.len(), 4, "the same four scenes from a pipe: {t:?}");
 }
