@@ -211,6 +211,33 @@ fn sharpness_floor(frames: &[SceneFrame], cfg: &SceneConfig) -> f32 {
 /// evenly spaced (8 s at 2 fps; longer shots are sampled).
 const SIGNATURE: usize = 16;
 
+/// Frames kept per scene for finding its repeats (the first occurrences'
+/// signatures, up to this many).
+const MEMBERS: usize = 64;
+
+/// The frames a scene is recognised by: an anchor, how far the others lie
+/// from it, and the frames.
+struct Members {
+    anchor: (usize, usize),
+    radius: f32,
+    frames: Vec<(usize, usize)>,
+}
+
+impl Members {
+    /// Adds frames while there is room, widening the radius.
+    fn add<'v>(
+        &mut self,
+        frames: impl Iterator<Item = (usize, usize)>,
+        vec_of: &dyn Fn(usize, usize) -> &'v [f32],
+    ) {
+        let anchor = vec_of(self.anchor.0, self.anchor.1);
+        for (v, i) in frames.take(MEMBERS.saturating_sub(self.frames.len())) {
+            self.radius = self.radius.max(l2_distance(anchor, vec_of(v, i)));
+            self.frames.push((v, i));
+        }
+    }
+}
+
 /// An even sample of at most [`SIGNATURE`] of `idx`.
 fn signature(idx: &[usize]) -> Vec<usize> {
     let step = idx.len().div_ceil(SIGNATURE).max(1);
@@ -373,8 +400,8 @@ pub fn plan(videos: &[VideoFrames<'_>], cfg: &SceneConfig) -> ScenePlan {
 
     // Kept frames: (video, frame, scene).
     let mut kept: Vec<(usize, usize, usize)> = Vec::new();
-    // Per scene, a sample of the frames of every shot that showed it.
-    let mut members: Vec<Vec<(usize, usize)>> = Vec::new();
+    // Per scene, a sample of the frames of the shots that showed it.
+    let mut members: Vec<Members> = Vec::new();
     let mut scenes: Vec<Scene> = Vec::new();
     let vec_of = |v: usize, i: usize| videos[v].frames[i].vector.as_slice();
     let nearest = |kept: &[(usize, usize, usize)], x: &[f32]| {
@@ -394,11 +421,23 @@ pub fn plan(videos: &[VideoFrames<'_>], cfg: &SceneConfig) -> ScenePlan {
         // clip is sampled at other instants, so its best frames need not
         // be close; two of its frames will be).
         let sig = signature(&shot.sharp);
+        let rep = vec_of(vi, shot.rep);
+        let reach = sig
+            .iter()
+            .map(|&j| l2_distance(rep, vec_of(vi, j)))
+            .fold(0.0f32, f32::max);
         let repeat_of = members
             .iter()
             .enumerate()
+            .filter(|(_, m)| {
+                // Triangle inequality: no pair can be closer than this, so
+                // most scenes are ruled out with one distance.
+                let (av, ai) = m.anchor;
+                l2_distance(rep, vec_of(av, ai)) - reach - m.radius <= tau
+            })
             .map(|(s, m)| {
                 let d = m
+                    .frames
                     .iter()
                     .flat_map(|&(v, i)| sig.iter().map(move |&j| (v, i, j)))
                     .map(|(v, i, j)| l2_distance(vec_of(v, i), vec_of(vi, j)))
@@ -408,7 +447,7 @@ pub fn plan(videos: &[VideoFrames<'_>], cfg: &SceneConfig) -> ScenePlan {
             .min_by(|a, b| a.0.total_cmp(&b.0));
         let scene = match repeat_of {
             Some((d, s)) if d <= tau => {
-                members[s].extend(sig.iter().map(|&i| (vi, i)));
+                members[s].add(sig.iter().map(|&i| (vi, i)), &vec_of);
                 stats[vi].merged += 1;
                 scenes[s].occurrences.push(occurrence);
                 let (bv, bi) = scenes[s].frames[0];
@@ -434,7 +473,13 @@ pub fn plan(videos: &[VideoFrames<'_>], cfg: &SceneConfig) -> ScenePlan {
                     frames: vec![(vi, shot.rep)],
                     occurrences: vec![occurrence],
                 });
-                members.push(sig.iter().map(|&i| (vi, i)).collect());
+                let mut m = Members {
+                    anchor: (vi, shot.rep),
+                    radius: 0.0,
+                    frames: Vec::new(),
+                };
+                m.add(sig.iter().map(|&i| (vi, i)), &vec_of);
+                members.push(m);
                 kept.push((vi, shot.rep, s));
                 fates[vi][shot.rep] = Fate::Best(s);
                 s

@@ -1,7 +1,7 @@
 //! Scene sampling of real videos: one decoding pass into a [`SceneSink`]
 //! (embedding, quality and the candidate's image spooled to disk in the
 //! output format), the seams, the plan, then the chosen spooled images
-//! renamed to their final names and `frames.jsonl` written.
+//! copied out to their final names and `frames.jsonl` written.
 //!
 //! Spooling to disk keeps memory flat in the length of the video and needs
 //! no second decoding pass, so inputs that cannot seek (pipes, streams)
@@ -9,6 +9,8 @@
 //! removed when the video is done.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -26,14 +28,25 @@ use crate::input::Job;
 use crate::pipeline::{sample_video_traced, VideoReport};
 use crate::segment::{detect_seams, Seam};
 use crate::sink::{
-    frame_stem, write_manifest, Decision, FrameRecord, ImageFormat, ImageWriter, Sink,
+    encode_for, frame_stem, write_atomic, write_manifest, Background, Decision, FrameRecord,
+    ImageFormat, Sink,
 };
 
 /// Name of the spool folder under the run's output folder.
 pub const SPOOL_DIR: &str = ".framesift-spool";
 
+/// The spool file inside a video's spool folder: every spooled image,
+/// encoded, one after the other.
+const SPOOL_FILE: &str = "images.bin";
+
+/// Where each spooled image lies in the spool file: decode index →
+/// (offset, length).
+pub type SpoolIndex = HashMap<u64, (u64, u64)>;
+
 /// Embeds and measures every candidate, and spools the image of each one
-/// that could be saved (kept by the gates, with structure) to `spool`.
+/// that could be saved (kept by the gates, with structure) to one file in
+/// `spool`: images are encoded on rayon's pool and appended as they come,
+/// so a candidate costs one write, not a file of its own.
 pub struct SceneSink {
     embedder: Arc<dyn Embedder>,
     spool: PathBuf,
@@ -43,13 +56,17 @@ pub struct SceneSink {
     pending: Vec<(Candidate, bool, FrameQuality)>,
     /// The candidates, in arrival order (sorted by time at the end).
     pub frames: Vec<(FrameMeta, SceneFrame)>,
-    writer: ImageWriter<()>,
+    /// Where each spooled image is in the spool file.
+    pub index: SpoolIndex,
+    file: Option<BufWriter<File>>,
+    offset: u64,
+    encoder: Background<u64, Vec<u8>>,
     first_error: Option<Error>,
 }
 
 impl SceneSink {
-    /// A sink spooling into `spool` (created on [`Sink::begin`]) as
-    /// `format` at `quality`.
+    /// A sink spooling into the folder `spool` (created on
+    /// [`Sink::begin`]) as `format` at `quality`.
     pub fn new(
         embedder: Arc<dyn Embedder>,
         spool: impl Into<PathBuf>,
@@ -65,19 +82,34 @@ impl SceneSink {
             min_structure,
             pending: Vec::new(),
             frames: Vec::new(),
-            writer: ImageWriter::default(),
+            index: HashMap::new(),
+            file: None,
+            offset: 0,
+            encoder: Background::default(),
             first_error: None,
         }
     }
 
-    /// Where the spooled image of the frame with this decode index is.
-    pub fn spooled(spool: &Path, decode_index: u64, format: ImageFormat) -> PathBuf {
-        spool.join(format!("{decode_index}.{}", format.extension()))
+    /// The spool file of the spool folder `spool`.
+    pub fn spool_file(spool: &Path) -> PathBuf {
+        spool.join(SPOOL_FILE)
     }
 
-    fn settle(&mut self, done: Vec<((), Result<()>)>) {
-        for (_, res) in done {
-            if let Err(e) = res {
+    /// Appends the encoded images that are ready to the spool file.
+    fn settle(&mut self, done: Vec<(u64, Result<Vec<u8>>)>) {
+        for (key, res) in done {
+            let appended = res.and_then(|bytes| {
+                let path = Self::spool_file(&self.spool);
+                let file = self.file.as_mut().ok_or_else(|| {
+                    Error::io(&path, "spool not open", std::io::ErrorKind::NotFound.into())
+                })?;
+                file.write_all(&bytes)
+                    .map_err(|e| Error::io(&path, "cannot spool image", e))?;
+                self.index.insert(key, (self.offset, bytes.len() as u64));
+                self.offset += bytes.len() as u64;
+                Ok(())
+            });
+            if let Err(e) = appended {
                 self.first_error.get_or_insert(e);
             }
         }
@@ -108,10 +140,10 @@ impl SceneSink {
     }
 
     fn spool_image(&mut self, c: Candidate) {
-        let path = Self::spooled(&self.spool, c.meta.decode_index, self.format);
-        let done = self
-            .writer
-            .write((), c.image, self.format, self.quality, path);
+        let path = Self::spool_file(&self.spool);
+        let (format, quality, image) = (self.format, self.quality, c.image);
+        let job = move || encode_for(&image, format, quality, &path);
+        let done = self.encoder.run(c.meta.decode_index, job);
         self.settle(done);
     }
 }
@@ -119,7 +151,11 @@ impl SceneSink {
 impl Sink for SceneSink {
     fn begin(&mut self, _video: &str, _info: &VideoInfo) -> Result<()> {
         std::fs::create_dir_all(&self.spool)
-            .map_err(|e| Error::io(&self.spool, "cannot create spool folder", e))
+            .map_err(|e| Error::io(&self.spool, "cannot create spool folder", e))?;
+        let path = Self::spool_file(&self.spool);
+        let file = File::create(&path).map_err(|e| Error::io(&path, "cannot create spool", e))?;
+        self.file = Some(BufWriter::new(file));
+        Ok(())
     }
 
     fn accept(&mut self, verdict: Verdict) -> Result<()> {
@@ -137,8 +173,15 @@ impl Sink for SceneSink {
 
     fn finish(&mut self) -> Result<u64> {
         let embedded = self.embed_pending();
-        let done = self.writer.finish();
+        let done = self.encoder.finish();
         self.settle(done);
+        if let Some(mut f) = self.file.take() {
+            let path = Self::spool_file(&self.spool);
+            if let Err(e) = f.flush() {
+                self.first_error
+                    .get_or_insert(Error::io(&path, "cannot spool image", e));
+            }
+        }
         embedded?;
         if let Some(e) = self.first_error.take() {
             return Err(e);
@@ -165,6 +208,8 @@ pub struct ScenePass {
     pub span: (f64, f64),
     /// The spool folder.
     pub spool: PathBuf,
+    /// Where each candidate's image is in the spool file.
+    pub index: SpoolIndex,
 }
 
 impl ScenePass {
@@ -243,6 +288,7 @@ pub fn analyse_video(
             return Err(e);
         }
     };
+    let index = std::mem::take(&mut sink.index);
     let (metas, frames): (Vec<FrameMeta>, Vec<SceneFrame>) = sink.frames.into_iter().unzip();
     let times: Vec<f64> = frames.iter().map(|f| f.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
@@ -261,6 +307,7 @@ pub fn analyse_video(
         seams: detection.seams,
         span: (start, end),
         spool,
+        index,
     })
 }
 
@@ -299,6 +346,11 @@ fn write_outputs(
     let mut records = Vec::with_capacity(pass.frames.len());
     let mut saved = 0u64;
     let mut first_error: Option<Error> = None;
+    let spool_path = SceneSink::spool_file(&pass.spool);
+    let mut spool = Spool {
+        path: &spool_path,
+        file: None,
+    };
     for (i, (meta, frame)) in pass.metas.iter().zip(&pass.frames).enumerate() {
         let fate = plan.fates[vi][i];
         let (scene_start, scene_end) = plan.shots[vi][i];
@@ -340,16 +392,15 @@ fn write_outputs(
                 name = format!("{stem}-{n}.{ext}");
                 n += 1;
             }
-            let from = SceneSink::spooled(&pass.spool, meta.decode_index, cfg.format);
             let to = dir.join(&name);
-            match std::fs::rename(&from, &to) {
+            match copy_spooled(&mut spool, pass.index.get(&meta.decode_index), &to) {
                 Ok(()) => {
                     saved += 1;
                     path = Some(name);
                 }
                 Err(e) => {
                     decision = Decision::WriteFailed;
-                    first_error.get_or_insert(Error::io(&from, "cannot move spooled image", e));
+                    first_error.get_or_insert(e);
                 }
             }
         }
@@ -370,6 +421,36 @@ fn write_outputs(
         Some(e) => Err(e),
         None => Ok(saved),
     }
+}
+
+/// The spool file, opened on first use.
+struct Spool<'a> {
+    path: &'a Path,
+    file: Option<File>,
+}
+
+/// Writes the spooled image at `at` (offset, length) to `to`, under a
+/// temporary name then renamed.
+fn copy_spooled(spool: &mut Spool<'_>, at: Option<&(u64, u64)>, to: &Path) -> Result<()> {
+    let missing = || {
+        Error::io(
+            spool.path,
+            "image not in the spool",
+            std::io::ErrorKind::NotFound.into(),
+        )
+    };
+    let &(offset, len) = at.ok_or_else(missing)?;
+    if spool.file.is_none() {
+        let f =
+            File::open(spool.path).map_err(|e| Error::io(spool.path, "cannot read spool", e))?;
+        spool.file = Some(f);
+    }
+    let file = spool.file.as_mut().ok_or_else(missing)?;
+    let mut bytes = vec![0u8; len as usize];
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(|e| Error::io(spool.path, "cannot read spool", e))?;
+    write_atomic(to, &bytes).map_err(|e| Error::io(to, "cannot write image", e))
 }
 
 /// Scene sampling of one video, start to end (the per-video mode): never

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::writer::{write_manifest, ImageWriter};
+use super::writer::{write_image, write_manifest, Background};
 use super::{frame_stem, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
 use crate::buffer::Verdict;
 use crate::decode::VideoInfo;
@@ -46,7 +46,7 @@ pub struct FolderSink {
     video: String,
     records: Vec<FrameRecord>,
     used: HashSet<String>,
-    writer: ImageWriter<usize>,
+    writer: Background<usize, ()>,
     first_error: Option<Error>,
 }
 
@@ -61,7 +61,7 @@ impl FolderSink {
             video: String::new(),
             records: Vec::new(),
             used: HashSet::new(),
-            writer: ImageWriter::default(),
+            writer: Background::default(),
             first_error: None,
         }
     }
@@ -96,7 +96,8 @@ impl FolderSink {
     fn write_image(&mut self, idx: usize, name: &str, image: RgbImage) {
         let path = self.dir.join(name);
         let (format, quality) = (self.opts.format, self.opts.quality);
-        for done in self.writer.write(idx, image, format, quality, path) {
+        let job = move || write_image(&image, format, quality, &path);
+        for done in self.writer.run(idx, job) {
             self.settle(done);
         }
     }

@@ -42,7 +42,7 @@ pub use segments::{
     CUTS_JSON, SCORES_CSV, SEGMENTS_CSV, SEGMENTS_JSONL,
 };
 pub use spool::SpoolSink;
-pub use writer::{write_manifest, ImageWriter};
+pub use writer::{encode_for, write_image, write_manifest, Background};
 
 /// What happened to a frame, as written in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,7 +1,7 @@
 //! Writing images off the caller's thread, and writing a manifest: what
 //! [`super::FolderSink`] and scene sampling's spool share.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
@@ -9,20 +9,20 @@ use super::{encode, write_atomic, FrameRecord, ImageFormat, MANIFEST_NAME};
 use crate::error::{Error, Result};
 use crate::frame::RgbImage;
 
-/// Encodes and writes images on rayon's pool, at most a few at a time (so
-/// at most that many images wait in memory), each under a temporary name
-/// then renamed. `K` identifies a job in its outcome.
-pub struct ImageWriter<K: Send + 'static> {
-    tx: Sender<(K, Result<()>)>,
-    rx: Receiver<(K, Result<()>)>,
+/// Runs jobs (encoding, writing images) on rayon's pool, at most a few at
+/// a time, so at most that many images wait in memory; each job's outcome
+/// comes back with its key `K`.
+pub struct Background<K: Send + 'static, T: Send + 'static> {
+    tx: Sender<(K, Result<T>)>,
+    rx: Receiver<(K, Result<T>)>,
     outstanding: usize,
     limit: usize,
 }
 
-impl<K: Send + 'static> Default for ImageWriter<K> {
+impl<K: Send + 'static, T: Send + 'static> Default for Background<K, T> {
     fn default() -> Self {
         let (tx, rx) = unbounded();
-        ImageWriter {
+        Background {
             tx,
             rx,
             outstanding: 0,
@@ -31,17 +31,14 @@ impl<K: Send + 'static> Default for ImageWriter<K> {
     }
 }
 
-impl<K: Send + 'static> ImageWriter<K> {
-    /// Writes `image` as `format` at `quality` to `path`, once a slot is
-    /// free; returns the outcomes of the jobs that finished meanwhile.
-    pub fn write(
+impl<K: Send + 'static, T: Send + 'static> Background<K, T> {
+    /// Runs `job` once a slot is free; returns the outcomes of the jobs
+    /// that finished meanwhile.
+    pub fn run(
         &mut self,
         key: K,
-        image: RgbImage,
-        format: ImageFormat,
-        quality: u8,
-        path: PathBuf,
-    ) -> Vec<(K, Result<()>)> {
+        job: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Vec<(K, Result<T>)> {
         let mut done = Vec::new();
         while self.outstanding >= self.limit {
             match self.rx.recv() {
@@ -55,22 +52,13 @@ impl<K: Send + 'static> ImageWriter<K> {
         self.outstanding += 1;
         let tx = self.tx.clone();
         rayon::spawn(move || {
-            let res = encode(&image, format, quality)
-                .map_err(|reason| Error::Encode {
-                    path: path.clone(),
-                    reason,
-                })
-                .and_then(|bytes| {
-                    write_atomic(&path, &bytes)
-                        .map_err(|e| Error::io(&path, "cannot write image", e))
-                });
-            let _ = tx.send((key, res));
+            let _ = tx.send((key, job()));
         });
         done
     }
 
     /// Waits for every job; returns their outcomes.
-    pub fn finish(&mut self) -> Vec<(K, Result<()>)> {
+    pub fn finish(&mut self) -> Vec<(K, Result<T>)> {
         let mut done = Vec::new();
         while self.outstanding > 0 {
             match self.rx.recv() {
@@ -83,6 +71,27 @@ impl<K: Send + 'static> ImageWriter<K> {
         }
         done
     }
+}
+
+/// Encodes `image` as `format` at `quality`; the error names `path`, where
+/// it was to be written.
+pub fn encode_for(
+    image: &RgbImage,
+    format: ImageFormat,
+    quality: u8,
+    path: &Path,
+) -> Result<Vec<u8>> {
+    encode(image, format, quality).map_err(|reason| Error::Encode {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// Encodes `image` and writes it to `path` under a temporary name, then
+/// renames it.
+pub fn write_image(image: &RgbImage, format: ImageFormat, quality: u8, path: &Path) -> Result<()> {
+    let bytes = encode_for(image, format, quality, path)?;
+    write_atomic(path, &bytes).map_err(|e| Error::io(path, "cannot write image", e))
 }
 
 /// Writes `records` (sorted into decoding order, which is presentation
