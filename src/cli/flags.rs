@@ -281,8 +281,8 @@ pub struct SceneFlags {
     pub scenes: bool,
 
     /// Frames saved per distinct scene at most: a scene gets another frame
-    /// only where it shows something farther than the merge threshold from
-    /// every frame kept.
+    /// only where it shows something as far from every kept frame as
+    /// neighbouring scenes are from each other (the novelty threshold).
     #[arg(long, value_name = "K", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_per_scene: u32,
