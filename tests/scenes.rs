@@ -298,6 +298,26 @@ fn hash_buffer_flags_need_a_hash_mode() {
         "{err}"
     );
     assert!(!out.exists(), "nothing written");
+    // A bad scene setting: one line naming it, exit 2, nothing written.
+    for (flag, value, key) in [
+        ("--merge-threshold", "-1", "merge_threshold"),
+        ("--scene-fps", "0", "scene_fps"),
+    ] {
+        let a = framesift()
+            .args([
+                "sample",
+                video.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .args([flag, value])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(key), "{err}");
+        assert!(!out.exists(), "nothing written");
+    }
 }
 
 #[test]

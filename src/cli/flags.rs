@@ -290,12 +290,17 @@ pub struct SceneFlags {
     /// Embedding distance (L2, 0–2) under which two shots are the same
     /// scene [default: calibrated per video from its own within-shot and
     /// between-shot distances].
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
     pub merge_threshold: Option<f32>,
 
     /// Candidate frames per second that are embedded, measured and may be
     /// saved (every frame is decoded for the cuts).
-    #[arg(long, value_name = "FPS", default_value_t = 2.0)]
+    #[arg(
+        long,
+        value_name = "FPS",
+        default_value_t = 2.0,
+        allow_negative_numbers = true
+    )]
     pub scene_fps: f64,
 
     /// Merge repeated scenes across all inputs (one set for the whole run).

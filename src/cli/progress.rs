@@ -100,7 +100,7 @@ impl Observer for Display {
                     s.rejected_flat,
                     s.rejected_blurred,
                     s.merge_threshold,
-                    s.threshold_source.replace('_', " ")
+                    threshold_words(s.threshold_source)
                 )
             });
             self.line(&format!(
@@ -112,5 +112,16 @@ impl Observer for Display {
                 report.seconds
             ));
         }
+    }
+}
+
+/// How a merge threshold was chosen, in words.
+fn threshold_words(source: framesift::scenes::ThresholdSource) -> &'static str {
+    use framesift::scenes::ThresholdSource::*;
+    match source {
+        Calibrated => "calibrated",
+        WithinOnly => "within only",
+        Fallback => "fallback",
+        Given => "given",
     }
 }

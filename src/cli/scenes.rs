@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use framesift::buffer::BufferKind;
+use framesift::buffer::{BufferConfig, BufferKind};
 use framesift::embed::{BuiltinEmbedder, Embedder};
 use framesift::input::{plan_jobs, JobKind};
 use framesift::pipeline::VideoReport;
@@ -14,7 +14,7 @@ use framesift::runner::{failed, run_jobs_with, Silent};
 use framesift::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
 
 use super::flags::{Mode, SampleArgs};
-use super::{hash_buffer, Run};
+use super::Run;
 
 /// The mode `sample` runs in: `--mode`/`--scenes`, else the old
 /// `--keyframes-only`/`--no-keyframes-only` flags, else scenes.
@@ -66,10 +66,10 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<u8> {
         ..SceneConfig::default()
     };
     scene.validate()?;
-    let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
+    // No dedup buffer: repeats are merged by the scene plan.
+    let buffer = BufferConfig::of(BufferKind::Passthrough);
     let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
     run.cfg = framesift::scenes::pass_config(&run.cfg, &scene);
-    debug_assert_eq!(run.cfg.buffer.kind, BufferKind::Passthrough);
     run.extra = serde_json::to_string(&scene).unwrap_or_default();
     let embedder: Arc<dyn Embedder> = Arc::new(BuiltinEmbedder::default());
     if scene.global {
@@ -128,13 +128,14 @@ fn global(
     let views: Vec<_> = passes.iter().map(ScenePass::view).collect();
     let plan = plan(&views, scene);
     let refs: Vec<&ScenePass> = passes.iter().collect();
-    let index: HashMap<&str, usize> = passes
+    // By output folder: the same file given twice is two jobs.
+    let index: HashMap<&std::path::Path, usize> = passes
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.job.input.as_str(), i))
+        .map(|(i, p)| (p.job.output_dir.as_path(), i))
         .collect();
     let code = run.execute_with(&a.inputs, &a.output, JobKind::Video, &|job, cfg, _| {
-        let Some(&vi) = index.get(job.input.as_str()) else {
+        let Some(&vi) = index.get(job.output_dir.as_path()) else {
             let r = reports
                 .get(&job.input)
                 .cloned()

@@ -163,14 +163,16 @@ fn embed_video(
 /// best frame as `(video, index into its remaining frames)`, the longest
 /// scenes first.
 fn scene_rules(passes: &mut [Pass1], keep_poor: bool) -> Vec<(usize, usize)> {
-    let scene_frames: Vec<Vec<SceneFrame>> = passes
-        .iter()
+    // The vectors move into the plan's frames and back, not copied: with
+    // --global they are every candidate of every video.
+    let mut scene_frames: Vec<Vec<SceneFrame>> = passes
+        .iter_mut()
         .map(|p| {
             p.frames
-                .iter()
+                .iter_mut()
                 .map(|f| SceneFrame {
                     time: f.meta.time,
-                    vector: f.vector.clone(),
+                    vector: std::mem::take(&mut f.vector),
                     quality: f.quality.unwrap_or_default(),
                     gated: false,
                 })
@@ -187,6 +189,11 @@ fn scene_rules(passes: &mut [Pass1], keep_poor: bool) -> Vec<(usize, usize)> {
         })
         .collect();
     let plan = plan(&views, &SceneConfig::default());
+    for (p, frames) in passes.iter_mut().zip(&mut scene_frames) {
+        for (f, sf) in p.frames.iter_mut().zip(frames.iter_mut()) {
+            f.vector = std::mem::take(&mut sf.vector);
+        }
+    }
     let mut remap: Vec<Vec<Option<usize>>> = Vec::with_capacity(passes.len());
     for (v, p) in passes.iter_mut().enumerate() {
         let mut next = 0;

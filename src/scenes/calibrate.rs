@@ -39,10 +39,11 @@ pub const MIN_GAPS: usize = 2;
 pub const SINGLE_SHOT_RATIO: f32 = 9.0;
 
 /// Where the merge threshold came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ThresholdSource {
     /// Measured from the video (or, with `--global`, all videos).
+    #[default]
     Calibrated,
     /// Too few cuts: the between-shot gap taken as [`SINGLE_SHOT_RATIO`] ×
     /// the within-shot step.
@@ -69,25 +70,14 @@ pub struct Calibration {
     pub between: f32,
 }
 
-/// The value at quantile `q` of `v` (linear interpolation; 0 for none).
-pub(crate) fn quantile(v: &[f32], q: f64) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
-    let pos = (s.len() - 1) as f64 * q;
-    let (i, f) = (pos.floor() as usize, pos - pos.floor());
-    let next = s[(i + 1).min(s.len() - 1)];
-    (s[i] as f64 * (1.0 - f) + next as f64 * f) as f32
-}
+use crate::stats::percentile;
 
 /// Chooses the thresholds from per-shot steps (each shot's 90th
 /// percentile successor distance) and the gaps between neighbouring
 /// shots' representatives; `given` overrides the merge threshold.
 pub fn calibrate(steps: &[f32], gaps: &[f32], given: Option<f32>) -> Calibration {
-    let within = quantile(steps, 0.5);
-    let measured = quantile(gaps, 0.25);
+    let within = percentile(steps, 0.5);
+    let measured = percentile(gaps, 0.25);
     let (threshold, between, source) =
         if gaps.len() >= MIN_GAPS && measured > within && within > 0.0 {
             (
@@ -148,11 +138,5 @@ mod tests {
         assert!((g.novelty - 0.9).abs() < 1e-4, "{g:?}");
         let high = calibrate(&[0.1], &[0.9, 0.9], Some(1.5));
         assert_eq!(high.novelty, 1.5, "never below the merge threshold");
-    }
-
-    #[test]
-    fn quantiles_interpolate() {
-        assert_eq!(quantile(&[0.0, 1.0], 0.25), 0.25);
-        assert_eq!(quantile(&[3.0], 0.9), 3.0);
     }
 }

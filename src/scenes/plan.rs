@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-use super::calibrate::{calibrate, quantile, Calibration};
+use super::calibrate::{calibrate, Calibration, ThresholdSource};
 use super::SceneConfig;
 use crate::embed::l2_distance;
 use crate::frame::FrameQuality;
-use crate::segment::Seam;
+use crate::segment::{in_transition, Seam};
+use crate::sink::Decision;
+use crate::stats::percentile;
 
 /// Frames used to find a shot's medoid at most (evenly spaced): the
 /// medoid costs the square of this.
@@ -71,6 +73,25 @@ impl Fate {
         match self {
             Fate::Best(s) | Fate::Extra(s) | Fate::Repeat(s) | Fate::Similar(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// A saved frame's role, as written in the manifest.
+    pub fn role(self) -> Option<&'static str> {
+        match self {
+            Fate::Best(_) => Some("best"),
+            Fate::Extra(_) => Some("extra"),
+            _ => None,
+        }
+    }
+
+    /// The manifest's decision: saved, a duplicate of a saved scene, or
+    /// left out by a rule or gate.
+    pub fn decision(self) -> Decision {
+        match self {
+            Fate::Best(_) | Fate::Extra(_) => Decision::Saved,
+            Fate::Repeat(_) | Fate::Similar(_) => Decision::Duplicate,
+            _ => Decision::Gated,
         }
     }
 
@@ -160,7 +181,7 @@ pub struct SceneStats {
     pub novelty_threshold: f32,
     /// Where the merge threshold came from (`calibrated`, `within_only`,
     /// `fallback`, `given`).
-    pub threshold_source: String,
+    pub threshold_source: ThresholdSource,
     /// The sharpness floor used for this video.
     pub sharpness_floor: f32,
 }
@@ -204,7 +225,7 @@ fn sharpness_floor(frames: &[SceneFrame], cfg: &SceneConfig) -> f32 {
         return cfg.min_sharpness;
     }
     cfg.min_sharpness
-        .min(cfg.relative_sharpness * quantile(&s, 0.9))
+        .min(cfg.relative_sharpness * percentile(&s, 0.9))
 }
 
 /// Frames of a shot compared when looking for repeats: at most this many,
@@ -221,21 +242,6 @@ struct Members {
     anchor: (usize, usize),
     radius: f32,
     frames: Vec<(usize, usize)>,
-}
-
-impl Members {
-    /// Adds frames while there is room, widening the radius.
-    fn add<'v>(
-        &mut self,
-        frames: impl Iterator<Item = (usize, usize)>,
-        vec_of: &dyn Fn(usize, usize) -> &'v [f32],
-    ) {
-        let anchor = vec_of(self.anchor.0, self.anchor.1);
-        for (v, i) in frames.take(MEMBERS.saturating_sub(self.frames.len())) {
-            self.radius = self.radius.max(l2_distance(anchor, vec_of(v, i)));
-            self.frames.push((v, i));
-        }
-    }
 }
 
 /// An even sample of at most [`SIGNATURE`] of `idx`.
@@ -266,261 +272,45 @@ fn medoid(frames: &[SceneFrame], idx: &[usize]) -> usize {
 /// threshold calibrated on the videos' own distances, extra frames where
 /// a shot shows something as new as another scene.
 pub fn plan(videos: &[VideoFrames<'_>], cfg: &SceneConfig) -> ScenePlan {
-    let mut fates: Vec<Vec<Fate>> = videos
-        .iter()
-        .map(|v| vec![Fate::Gated; v.frames.len()])
-        .collect();
-    let mut stats: Vec<SceneStats> = vec![SceneStats::default(); videos.len()];
-    let mut shot_of: Vec<Vec<(f64, f64)>> = Vec::with_capacity(videos.len());
-    let mut shots: Vec<Shot> = Vec::new();
-    let mut spreads = Vec::new();
-    let mut gaps = Vec::new();
+    let mut fates: Vec<Vec<Fate>> = Vec::with_capacity(videos.len());
+    let mut stats: Vec<SceneStats> = Vec::with_capacity(videos.len());
+    let mut shot_of = Vec::with_capacity(videos.len());
+    let (mut shots, mut steps, mut gaps) = (Vec::new(), Vec::new(), Vec::new());
     for (vi, v) in videos.iter().enumerate() {
-        let floor = sharpness_floor(v.frames, cfg);
-        stats[vi].sharpness_floor = floor;
-        let in_transition = |t: f64| v.seams.iter().any(|s| s.from < t && t < s.to);
-        let mut bounds: Vec<f64> = vec![v.span.0];
-        bounds.extend(
-            v.seams
-                .iter()
-                .map(|s| s.time)
-                .filter(|&t| t > v.span.0 && t < v.span.1),
-        );
-        // A run of flat frames (black, blank) also ends a shot: nothing of
-        // a scene is on screen there, even where the cut into or out of it
-        // was too faint to find (a dark scene cut to black).
-        let mut last_flat: Option<bool> = None;
-        for f in v
-            .frames
-            .iter()
-            .filter(|f| !f.gated && !in_transition(f.time))
-        {
-            let flat = f.quality.structure < cfg.min_structure;
-            if last_flat.is_some_and(|l| l != flat) && f.time > v.span.0 && f.time < v.span.1 {
-                bounds.push(f.time);
-            }
-            last_flat = Some(flat);
-        }
-        bounds.sort_by(|a, b| a.total_cmp(b));
-        bounds.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-        bounds.push(v.span.1.max(v.span.0));
-        let mut per_frame = vec![(v.span.0, v.span.1); v.frames.len()];
-        let mut prev_rep: Option<usize> = None;
-        let mut next = 0;
-        for w in bounds.windows(2) {
-            let (start, end) = (w[0], w[1]);
-            let first = next;
-            while next < v.frames.len() && (v.frames[next].time < end || w[1] == v.span.1) {
-                next += 1;
-            }
-            let mut usable = Vec::new();
-            let (mut structured, mut candidates) = (0, 0);
-            for i in first..next {
-                per_frame[i] = (start, end);
-                let f = &v.frames[i];
-                fates[vi][i] = if f.gated {
-                    Fate::Gated
-                } else if in_transition(f.time) {
-                    Fate::Transition
-                } else if f.quality.structure < cfg.min_structure {
-                    candidates += 1;
-                    Fate::Flat
-                } else if f.quality.sharpness < floor {
-                    candidates += 1;
-                    structured += 1;
-                    Fate::Blurred
-                } else {
-                    candidates += 1;
-                    structured += 1;
-                    usable.push(i);
-                    continue;
-                };
-            }
-            if candidates == 0 {
-                continue;
-            }
-            stats[vi].shots += 1;
-            if usable.is_empty() {
-                if structured == 0 {
-                    stats[vi].rejected_flat += 1;
-                } else {
-                    stats[vi].rejected_blurred += 1;
-                }
-                continue;
-            }
-            let m = medoid(v.frames, &usable);
-            let dists: Vec<f32> = usable
-                .iter()
-                .map(|&i| l2_distance(&v.frames[i].vector, &v.frames[m].vector))
-                .collect();
-            let typical_max = quantile(&dists, 0.5);
-            let rep = usable
-                .iter()
-                .zip(&dists)
-                .filter(|(_, &d)| d <= typical_max)
-                .map(|(&i, _)| i)
-                .fold(None::<usize>, |best, i| match best {
-                    Some(b) if v.frames[b].quality.score() >= v.frames[i].quality.score() => {
-                        Some(b)
-                    }
-                    _ => Some(i),
-                })
-                .unwrap_or(m);
-            let steps: Vec<f32> = usable
-                .windows(2)
-                .map(|w| l2_distance(&v.frames[w[0]].vector, &v.frames[w[1]].vector))
-                .collect();
-            if !steps.is_empty() {
-                spreads.push(quantile(&steps, 0.9));
-            }
-            if let Some(p) = prev_rep {
-                gaps.push(l2_distance(&v.frames[p].vector, &v.frames[rep].vector));
-            }
-            prev_rep = Some(rep);
-            shots.push(Shot {
-                video: vi,
-                start,
-                end,
-                sharp: usable,
-                rep,
-            });
-        }
-        shot_of.push(per_frame);
+        let found = find_shots(vi, v, cfg);
+        fates.push(found.fates);
+        stats.push(found.stats);
+        shot_of.push(found.shot_of);
+        shots.extend(found.shots);
+        steps.extend(found.steps);
+        gaps.extend(found.gaps);
     }
-    let calibration = calibrate(&spreads, &gaps, cfg.merge_threshold);
-    let (tau, novelty) = (calibration.threshold, calibration.novelty);
+    let calibration = calibrate(&steps, &gaps, cfg.merge_threshold);
     for s in &mut stats {
-        s.merge_threshold = tau;
-        s.novelty_threshold = novelty;
-        s.threshold_source = serde_json::to_value(calibration.source)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        s.merge_threshold = calibration.threshold;
+        s.novelty_threshold = calibration.novelty;
+        s.threshold_source = calibration.source;
     }
-
-    // Kept frames: (video, frame, scene).
-    let mut kept: Vec<(usize, usize, usize)> = Vec::new();
-    // Per scene, a sample of the frames of the shots that showed it.
-    let mut members: Vec<Members> = Vec::new();
-    let mut scenes: Vec<Scene> = Vec::new();
-    let vec_of = |v: usize, i: usize| videos[v].frames[i].vector.as_slice();
-    let nearest = |kept: &[(usize, usize, usize)], x: &[f32]| {
-        kept.iter()
-            .map(|&(v, i, s)| (l2_distance(vec_of(v, i), x), s))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
+    let mut merger = Merger {
+        videos,
+        cfg,
+        calibration,
+        fates,
+        scenes: Vec::new(),
+        members: Vec::new(),
     };
     for shot in &shots {
-        let vi = shot.video;
-        let occurrence = Occurrence {
-            video: vi,
-            start: shot.start,
-            end: shot.end,
-        };
-        // The same scene when some frame of this shot lies within the merge
-        // threshold of some frame of a shot that showed it (a repeated
-        // clip is sampled at other instants, so its best frames need not
-        // be close; two of its frames will be).
-        let sig = signature(&shot.sharp);
-        let rep = vec_of(vi, shot.rep);
-        let reach = sig
-            .iter()
-            .map(|&j| l2_distance(rep, vec_of(vi, j)))
-            .fold(0.0f32, f32::max);
-        let repeat_of = members
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| {
-                // Triangle inequality: no pair can be closer than this, so
-                // most scenes are ruled out with one distance.
-                let (av, ai) = m.anchor;
-                l2_distance(rep, vec_of(av, ai)) - reach - m.radius <= tau
-            })
-            .map(|(s, m)| {
-                let d = m
-                    .frames
-                    .iter()
-                    .flat_map(|&(v, i)| sig.iter().map(move |&j| (v, i, j)))
-                    .map(|(v, i, j)| l2_distance(vec_of(v, i), vec_of(vi, j)))
-                    .fold(f32::INFINITY, f32::min);
-                (d, s)
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0));
-        let scene = match repeat_of {
-            Some((d, s)) if d <= tau => {
-                members[s].add(sig.iter().map(|&i| (vi, i)), &vec_of);
-                stats[vi].merged += 1;
-                scenes[s].occurrences.push(occurrence);
-                let (bv, bi) = scenes[s].frames[0];
-                let best_score = videos[bv].frames[bi].quality.score();
-                if videos[vi].frames[shot.rep].quality.score() > best_score {
-                    // This occurrence has the better picture: it becomes the
-                    // scene's best frame, the old one a repeat.
-                    scenes[s].frames[0] = (vi, shot.rep);
-                    fates[bv][bi] = Fate::Repeat(s);
-                    fates[vi][shot.rep] = Fate::Best(s);
-                    if let Some(k) = kept.iter_mut().find(|k| (k.0, k.1) == (bv, bi)) {
-                        *k = (vi, shot.rep, s);
-                    }
-                } else {
-                    fates[vi][shot.rep] = Fate::Repeat(s);
-                }
-                s
-            }
-            _ => {
-                let s = scenes.len();
-                scenes.push(Scene {
-                    index: s,
-                    frames: vec![(vi, shot.rep)],
-                    occurrences: vec![occurrence],
-                });
-                let mut m = Members {
-                    anchor: (vi, shot.rep),
-                    radius: 0.0,
-                    frames: Vec::new(),
-                };
-                m.add(sig.iter().map(|&i| (vi, i)), &vec_of);
-                members.push(m);
-                kept.push((vi, shot.rep, s));
-                fates[vi][shot.rep] = Fate::Best(s);
-                s
-            }
-        };
-        // More of this shot only where it shows something as new as
-        // another scene would be.
-        while scenes[scene].frames.len() < cfg.max_per_scene {
-            let far = shot
-                .sharp
-                .iter()
-                .filter(|&&i| fates[vi][i] != Fate::Best(scene))
-                .filter_map(|&i| nearest(&kept, vec_of(vi, i)).map(|(d, _)| (i, d)))
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-            match far {
-                Some((i, d)) if d > novelty => {
-                    scenes[scene].frames.push((vi, i));
-                    kept.push((vi, i, scene));
-                    fates[vi][i] = Fate::Extra(scene);
-                }
-                _ => break,
-            }
-        }
-        for &i in &shot.sharp {
-            if !fates[vi][i].saved() && fates[vi][i] != Fate::Repeat(scene) {
-                fates[vi][i] = Fate::Similar(scene);
-            }
-        }
+        let merged = merger.place(shot);
+        stats[shot.video].merged += usize::from(merged);
     }
-    for (vi, s) in stats.iter_mut().enumerate() {
-        let mut seen: Vec<usize> = fates[vi]
+    let Merger { fates, scenes, .. } = merger;
+    for (s, f) in stats.iter_mut().zip(&fates) {
+        let mut seen: Vec<usize> = f
             .iter()
-            .filter_map(|f| match f {
-                Fate::Best(s) | Fate::Extra(s) => Some(*s),
-                _ => None,
-            })
+            .filter(|x| x.saved())
+            .filter_map(|x| x.scene())
             .collect();
-        s.extra_frames = fates[vi]
-            .iter()
-            .filter(|f| matches!(f, Fate::Extra(_)))
-            .count();
+        s.extra_frames = f.iter().filter(|x| matches!(x, Fate::Extra(_))).count();
         seen.sort_unstable();
         seen.dedup();
         s.scenes = seen.len();
@@ -531,6 +321,307 @@ pub fn plan(videos: &[VideoFrames<'_>], cfg: &SceneConfig) -> ScenePlan {
         fates,
         stats,
         shots: shot_of,
+    }
+}
+
+/// What [`find_shots`] finds in one video.
+struct Found {
+    /// Per frame: its fate so far (the rules' verdicts; usable frames are
+    /// settled by the [`Merger`]).
+    fates: Vec<Fate>,
+    /// Per frame: the shot `(start, end)` it belongs to.
+    shot_of: Vec<(f64, f64)>,
+    stats: SceneStats,
+    /// The shots with usable frames, in time order.
+    shots: Vec<Shot>,
+    /// Per such shot: the 90th percentile of its successor distances.
+    steps: Vec<f32>,
+    /// Between neighbouring such shots: their best frames' distance.
+    gaps: Vec<f32>,
+}
+
+/// Where one video's shots start and end: its span, the seams, and every
+/// change between flat and structured frames (a run of flat frames ends a
+/// shot: nothing of a scene is on screen there, even where the cut into
+/// or out of it was too faint to find, as a dark scene cut to black).
+fn shot_bounds(v: &VideoFrames<'_>, open: &[bool], cfg: &SceneConfig) -> Vec<f64> {
+    let inside = |t: f64| t > v.span.0 && t < v.span.1;
+    let mut bounds: Vec<f64> = vec![v.span.0];
+    bounds.extend(v.seams.iter().map(|s| s.time).filter(|&t| inside(t)));
+    let mut last_flat: Option<bool> = None;
+    for (f, _) in v.frames.iter().zip(open).filter(|(_, &o)| o) {
+        let flat = f.quality.structure < cfg.min_structure;
+        if last_flat.is_some_and(|l| l != flat) && inside(f.time) {
+            bounds.push(f.time);
+        }
+        last_flat = Some(flat);
+    }
+    bounds.sort_by(f64::total_cmp);
+    bounds.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    bounds.push(v.span.1.max(v.span.0));
+    bounds
+}
+
+/// Among `usable` (a shot's frames that pass the rules), the best typical
+/// frame: the highest score among the half nearest the medoid (the
+/// earliest on ties).
+fn best_typical(frames: &[SceneFrame], usable: &[usize]) -> usize {
+    let m = medoid(frames, usable);
+    let dists: Vec<f32> = usable
+        .iter()
+        .map(|&i| l2_distance(&frames[i].vector, &frames[m].vector))
+        .collect();
+    let typical_max = percentile(&dists, 0.5);
+    let mut best: Option<usize> = None;
+    for (&i, &d) in usable.iter().zip(&dists) {
+        let better = best.is_none_or(|b| frames[i].quality.score() > frames[b].quality.score());
+        if d <= typical_max && better {
+            best = Some(i);
+        }
+    }
+    best.unwrap_or(m)
+}
+
+/// One video's shots, with the quality rules applied to every frame.
+fn find_shots(vi: usize, v: &VideoFrames<'_>, cfg: &SceneConfig) -> Found {
+    let floor = sharpness_floor(v.frames, cfg);
+    // Candidates the rules look at: not gated, not inside a transition.
+    let open: Vec<bool> = v
+        .frames
+        .iter()
+        .map(|f| !f.gated && !in_transition(v.seams, f.time))
+        .collect();
+    let mut found = Found {
+        fates: vec![Fate::Gated; v.frames.len()],
+        shot_of: vec![v.span; v.frames.len()],
+        stats: SceneStats {
+            sharpness_floor: floor,
+            ..SceneStats::default()
+        },
+        shots: Vec::new(),
+        steps: Vec::new(),
+        gaps: Vec::new(),
+    };
+    let bounds = shot_bounds(v, &open, cfg);
+    let mut prev_rep: Option<usize> = None;
+    let mut next = 0;
+    for w in bounds.windows(2) {
+        let (start, end) = (w[0], w[1]);
+        let first = next;
+        while next < v.frames.len() && (v.frames[next].time < end || end == v.span.1) {
+            next += 1;
+        }
+        let mut usable = Vec::new();
+        let (mut structured, mut candidates) = (0, 0);
+        for (i, &is_open) in open.iter().enumerate().take(next).skip(first) {
+            found.shot_of[i] = (start, end);
+            let f = &v.frames[i];
+            found.fates[i] = if f.gated {
+                Fate::Gated
+            } else if !is_open {
+                Fate::Transition
+            } else if f.quality.structure < cfg.min_structure {
+                Fate::Flat
+            } else if f.quality.sharpness < floor {
+                Fate::Blurred
+            } else {
+                usable.push(i);
+                Fate::Similar(usize::MAX) // settled by the merger
+            };
+            candidates += usize::from(is_open);
+            structured += usize::from(is_open && f.quality.structure >= cfg.min_structure);
+        }
+        if candidates == 0 {
+            continue;
+        }
+        found.stats.shots += 1;
+        if usable.is_empty() {
+            if structured == 0 {
+                found.stats.rejected_flat += 1;
+            } else {
+                found.stats.rejected_blurred += 1;
+            }
+            continue;
+        }
+        let rep = best_typical(v.frames, &usable);
+        let steps: Vec<f32> = usable
+            .windows(2)
+            .map(|w| l2_distance(&v.frames[w[0]].vector, &v.frames[w[1]].vector))
+            .collect();
+        if !steps.is_empty() {
+            found.steps.push(percentile(&steps, 0.9));
+        }
+        if let Some(p) = prev_rep {
+            found
+                .gaps
+                .push(l2_distance(&v.frames[p].vector, &v.frames[rep].vector));
+        }
+        prev_rep = Some(rep);
+        found.shots.push(Shot {
+            video: vi,
+            start,
+            end,
+            sharp: usable,
+            rep,
+        });
+    }
+    found
+}
+
+/// Places shots into scenes, one after the other.
+struct Merger<'a, 'v> {
+    videos: &'a [VideoFrames<'v>],
+    cfg: &'a SceneConfig,
+    calibration: Calibration,
+    fates: Vec<Vec<Fate>>,
+    scenes: Vec<Scene>,
+    /// Per scene, a sample of the frames of the shots that showed it.
+    members: Vec<Members>,
+}
+
+impl Merger<'_, '_> {
+    fn vec_of(&self, v: usize, i: usize) -> &[f32] {
+        &self.videos[v].frames[i].vector
+    }
+
+    fn score(&self, (v, i): (usize, usize)) -> f32 {
+        self.videos[v].frames[i].quality.score()
+    }
+
+    /// The scene `shot` repeats, if any: some frame of it lies within the
+    /// merge threshold of some frame of a shot that showed the scene (a
+    /// repeated clip is sampled at other instants, so its best frames need
+    /// not be close; two of its frames will be).
+    fn repeat_of(&self, shot: &Shot, sig: &[usize]) -> Option<usize> {
+        let tau = self.calibration.threshold;
+        let vi = shot.video;
+        let rep = self.vec_of(vi, shot.rep);
+        let reach = sig
+            .iter()
+            .map(|&j| l2_distance(rep, self.vec_of(vi, j)))
+            .fold(0.0f32, f32::max);
+        self.members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                // Triangle inequality: no pair can be closer than this, so
+                // most scenes are ruled out with one distance.
+                let (av, ai) = m.anchor;
+                l2_distance(rep, self.vec_of(av, ai)) - reach - m.radius <= tau
+            })
+            .map(|(s, m)| {
+                let d = m
+                    .frames
+                    .iter()
+                    .flat_map(|&(v, i)| sig.iter().map(move |&j| (v, i, j)))
+                    .map(|(v, i, j)| l2_distance(self.vec_of(v, i), self.vec_of(vi, j)))
+                    .fold(f32::INFINITY, f32::min);
+                (d, s)
+            })
+            .filter(|&(d, _)| d <= tau)
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, s)| s)
+    }
+
+    /// Distance from `x` to the nearest saved frame of any scene.
+    fn nearest_saved(&self, x: &[f32]) -> f32 {
+        self.scenes
+            .iter()
+            .flat_map(|s| &s.frames)
+            .map(|&(v, i)| l2_distance(self.vec_of(v, i), x))
+            .fold(f32::INFINITY, f32::min)
+    }
+
+    /// Adds `frames` to scene `s`'s members (within the bound).
+    fn remember(&mut self, s: usize, frames: &[(usize, usize)]) {
+        let mut m = std::mem::replace(
+            &mut self.members[s],
+            Members {
+                anchor: (0, 0),
+                radius: 0.0,
+                frames: Vec::new(),
+            },
+        );
+        let anchor = self.vec_of(m.anchor.0, m.anchor.1).to_vec();
+        for &(v, i) in frames.iter().take(MEMBERS.saturating_sub(m.frames.len())) {
+            m.radius = m.radius.max(l2_distance(&anchor, self.vec_of(v, i)));
+            m.frames.push((v, i));
+        }
+        self.members[s] = m;
+    }
+
+    /// Places one shot: a repeat of a scene (keeping the better picture)
+    /// or a new scene, then its extra frames; returns whether it was a
+    /// repeat.
+    fn place(&mut self, shot: &Shot) -> bool {
+        let vi = shot.video;
+        let sig: Vec<(usize, usize)> = signature(&shot.sharp)
+            .into_iter()
+            .map(|i| (vi, i))
+            .collect();
+        let sig_idx: Vec<usize> = sig.iter().map(|&(_, i)| i).collect();
+        let occurrence = Occurrence {
+            video: vi,
+            start: shot.start,
+            end: shot.end,
+        };
+        let repeat = self.repeat_of(shot, &sig_idx);
+        let scene = match repeat {
+            Some(s) => {
+                self.remember(s, &sig);
+                self.scenes[s].occurrences.push(occurrence);
+                let (bv, bi) = self.scenes[s].frames[0];
+                if self.score((vi, shot.rep)) > self.score((bv, bi)) {
+                    // This occurrence has the better picture: it becomes the
+                    // scene's best frame, the old one a repeat.
+                    self.scenes[s].frames[0] = (vi, shot.rep);
+                    self.fates[bv][bi] = Fate::Repeat(s);
+                    self.fates[vi][shot.rep] = Fate::Best(s);
+                } else {
+                    self.fates[vi][shot.rep] = Fate::Repeat(s);
+                }
+                s
+            }
+            None => {
+                let s = self.scenes.len();
+                self.scenes.push(Scene {
+                    index: s,
+                    frames: vec![(vi, shot.rep)],
+                    occurrences: vec![occurrence],
+                });
+                self.members.push(Members {
+                    anchor: (vi, shot.rep),
+                    radius: 0.0,
+                    frames: Vec::new(),
+                });
+                self.remember(s, &sig);
+                self.fates[vi][shot.rep] = Fate::Best(s);
+                s
+            }
+        };
+        // More of this shot only where it shows something as new as
+        // another scene would be.
+        while self.scenes[scene].frames.len() < self.cfg.max_per_scene {
+            let far = shot
+                .sharp
+                .iter()
+                .map(|&i| (i, self.nearest_saved(self.vec_of(vi, i))))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            match far {
+                Some((i, d)) if d > self.calibration.novelty => {
+                    self.scenes[scene].frames.push((vi, i));
+                    self.fates[vi][i] = Fate::Extra(scene);
+                }
+                _ => break,
+            }
+        }
+        for &i in &shot.sharp {
+            let f = &mut self.fates[vi][i];
+            if !f.saved() && *f != Fate::Repeat(scene) {
+                *f = Fate::Similar(scene);
+            }
+        }
+        repeat.is_some()
     }
 }
 

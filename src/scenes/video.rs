@@ -8,13 +8,13 @@
 //! work. The spool lives in `OUT/.framesift-spool/<video folder>/` and is
 //! removed when the video is done.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::plan::{plan, Fate, SceneFrame, ScenePlan, VideoFrames};
+use super::plan::{plan, SceneFrame, ScenePlan, VideoFrames};
 use super::SceneConfig;
 use crate::buffer::{BufferConfig, BufferKind, Verdict};
 use crate::config::SampleConfig;
@@ -28,8 +28,8 @@ use crate::input::Job;
 use crate::pipeline::{sample_video_traced, VideoReport};
 use crate::segment::{detect_seams, Seam};
 use crate::sink::{
-    encode_for, frame_stem, write_atomic, write_manifest, Background, Decision, FrameRecord,
-    ImageFormat, Sink,
+    encode_for, frame_stem, unique_file_name, write_atomic, write_manifest, Background, Decision,
+    FrameRecord, ImageFormat, Sink,
 };
 
 /// Name of the spool folder under the run's output folder.
@@ -311,8 +311,8 @@ pub fn analyse_video(
     })
 }
 
-/// Writes video `vi` of `plan`: renames its saved frames' spooled images
-/// to their final names, writes `frames.jsonl` (one line per candidate),
+/// Writes video `vi` of `plan`: copies its saved frames' images out of the
+/// spool to their final names, writes `frames.jsonl` (one line per candidate),
 /// removes the spool and returns the report. `passes` are all the
 /// videos of the plan (for occurrences in other videos).
 pub fn finish_video(
@@ -341,8 +341,7 @@ fn write_outputs(
     let job = &pass.job;
     let dir = &job.output_dir;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
-    let ext = cfg.format.extension();
-    let mut used: HashMap<String, ()> = HashMap::new();
+    let mut used = HashSet::new();
     let mut records = Vec::with_capacity(pass.frames.len());
     let mut saved = 0u64;
     let mut first_error: Option<Error> = None;
@@ -356,22 +355,14 @@ fn write_outputs(
         let (scene_start, scene_end) = plan.shots[vi][i];
         let mut note = SceneNote {
             scene: fate.scene(),
-            role: match fate {
-                Fate::Best(_) => Some("best"),
-                Fate::Extra(_) => Some("extra"),
-                _ => None,
-            },
+            role: fate.role(),
             reason: fate.reason(),
             scene_start,
             scene_end,
             occurrences: None,
             quality: frame.quality,
         };
-        let mut decision = match fate {
-            Fate::Best(_) | Fate::Extra(_) => Decision::Saved,
-            Fate::Repeat(_) | Fate::Similar(_) => Decision::Duplicate,
-            _ => Decision::Gated,
-        };
+        let mut decision = fate.decision();
         let mut path = None;
         if let Some(s) = fate.scene().filter(|_| fate.saved()) {
             note.occurrences = plan.scenes.get(s).map(|scene| {
@@ -386,12 +377,7 @@ fn write_outputs(
                     .collect()
             });
             let stem = frame_stem(meta.pts_time, &job.stem, &cfg.save_format);
-            let mut name = format!("{stem}.{ext}");
-            let mut n = 1;
-            while used.insert(name.clone(), ()).is_some() {
-                name = format!("{stem}-{n}.{ext}");
-                n += 1;
-            }
+            let name = unique_file_name(&mut used, &stem, cfg.format.extension());
             let to = dir.join(&name);
             match copy_spooled(&mut spool, pass.index.get(&meta.decode_index), &to) {
                 Ok(()) => {

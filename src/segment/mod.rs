@@ -18,7 +18,7 @@ mod threshold;
 
 pub use config::{SegmentConfig, Threshold};
 pub use keyframes::{pick_keyframes, pick_keyframes_among};
-pub use seams::{detect_seams, successor_scores, Detection, Seam, SeamKind};
+pub use seams::{detect_seams, in_transition, successor_scores, Detection, Seam, SeamKind};
 pub use segments::{build_segments, Segment};
 pub use surveyor::knn_purity;
 pub use threshold::{thresholds, thresholds_with};

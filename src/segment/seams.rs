@@ -58,8 +58,13 @@ impl Detection {
     /// Whether `t` lies strictly inside a seam's transition (a frame in
     /// the middle of a crossfade or fade: a blend of two pictures).
     pub fn in_transition(&self, t: f64) -> bool {
-        self.seams.iter().any(|s| s.from < t && t < s.to)
+        in_transition(&self.seams, t)
     }
+}
+
+/// Whether `t` lies strictly inside one of `seams`' transitions.
+pub fn in_transition(seams: &[Seam], t: f64) -> bool {
+    seams.iter().any(|s| s.from < t && t < s.to)
 }
 
 /// L2 distance of each vector to the next one.

@@ -60,13 +60,7 @@ pub fn diversity(name: &str, m: &Matrix, set: &[usize], radius: f32) -> Diversit
         (0.0, 0.0, 0.0, 0.0, 0.0)
     } else {
         d.sort_by(f32::total_cmp);
-        // Linear interpolation between closest ranks, as numpy's
-        // `percentile` does by default, so a reader's check agrees.
-        let pct = |p: f64| {
-            let at = (d.len() - 1) as f64 * p;
-            let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
-            d[lo] + (d[hi] - d[lo]) * (at - lo as f64) as f32
-        };
+        let pct = |p: f64| crate::stats::percentile_sorted(&d, p);
         let mean = (d.iter().map(|&x| x as f64).sum::<f64>() / d.len() as f64) as f32;
         (mean, d[0], d[d.len() - 1], pct(0.1), pct(0.9))
     };

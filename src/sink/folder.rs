@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::writer::{write_image, write_manifest, Background};
-use super::{frame_stem, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
+use super::{frame_stem, unique_file_name, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
 use crate::buffer::Verdict;
 use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
@@ -73,14 +73,7 @@ impl FolderSink {
 
     fn unique_name(&mut self, pts_time: f64) -> String {
         let stem = frame_stem(pts_time, &self.stem, &self.opts.naming);
-        let ext = self.opts.format.extension();
-        let mut name = format!("{stem}.{ext}");
-        let mut n = 1;
-        while !self.used.insert(name.clone()) {
-            name = format!("{stem}-{n}.{ext}");
-            n += 1;
-        }
-        name
+        unique_file_name(&mut self.used, &stem, self.opts.format.extension())
     }
 
     fn settle(&mut self, (idx, res): Done) {

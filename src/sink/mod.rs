@@ -35,7 +35,7 @@ pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
 pub use grid::{draw_grid, render as render_grid, ROWS_PER_PAGE};
 pub use keyframes::{thumbnail, KeyframeSink};
 pub use memory::MemorySink;
-pub use naming::{frame_stem, py_float_repr, sanitize_component, SaveFormat};
+pub use naming::{frame_stem, py_float_repr, sanitize_component, unique_file_name, SaveFormat};
 pub use plot::plot_scores;
 pub use segments::{
     timecode, write_cuts, write_scores, write_segments, KeyframeFile, SegmentRecord, CUTS_CSV,

@@ -1,6 +1,8 @@
 //! Output file names, as video-sampler writes them: the frame's time in
 //! Python's float `repr`, with its `save_format` options.
 
+use std::collections::HashSet;
+
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +69,18 @@ pub fn py_float_repr(x: f64) -> String {
             exp.abs()
         )
     }
+}
+
+/// `STEM.EXT`, or `STEM-1.EXT`, `STEM-2.EXT`, … when an earlier frame of
+/// the same folder took it (`used` holds the names taken so far).
+pub fn unique_file_name(used: &mut HashSet<String>, stem: &str, ext: &str) -> String {
+    let mut name = format!("{stem}.{ext}");
+    let mut n = 1;
+    while !used.insert(name.clone()) {
+        name = format!("{stem}-{n}.{ext}");
+        n += 1;
+    }
+    name
 }
 
 /// The file name (without extension) for a frame at `pts_time`, from a
