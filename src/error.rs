@@ -81,6 +81,14 @@ pub enum Error {
         /// Where it looked, or what failed.
         reason: String,
     },
+    /// The time window asked for lies outside the video.
+    #[error("{input}: {reason}")]
+    Window {
+        /// The input as given.
+        input: String,
+        /// The window and the video's duration.
+        reason: String,
+    },
     /// A setting has a value that is not allowed.
     #[error("invalid value for {key}: {reason}")]
     Config {

@@ -42,9 +42,11 @@ pub mod runner;
 pub mod scenes;
 pub mod segment;
 pub mod select;
+pub mod settings;
 pub mod sink;
 pub mod stats;
 pub mod summary;
+pub mod workflow;
 pub mod ytdlp;
 
 pub use error::{Error, Result};

@@ -1,18 +1,15 @@
 //! Many videos, several at a time: each job gets its own [`FolderSink`]
-//! and a [`VideoReport`]; a failing video never stops the others.
+//! and a [`VideoReport`]; a failing video never stops the others. The
+//! batch around it (resume, summary, cleaning) is
+//! [`crate::workflow::Batch`].
 
-use std::collections::HashMap;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use serde::Serialize;
-
 use crate::config::SampleConfig;
-use crate::error::{Error, Result};
 use crate::input::{Job, JobKind};
-use crate::pipeline::{sample_images, sample_video, VideoReport};
-use crate::sink::{write_atomic, FolderSink};
+use crate::pipeline::{sample_images, sample_video_pass, PassOptions, VideoReport};
+use crate::sink::FolderSink;
 
 /// Hears what the runner does, e.g. to draw progress bars.
 pub trait Observer: Sync {
@@ -22,6 +19,8 @@ pub trait Observer: Sync {
     fn progress(&self, _idx: usize, _seconds: f64) {}
     /// Job `idx` ended.
     fn finished(&self, _idx: usize, _job: &Job, _report: &VideoReport) {}
+    /// A line the user should read (an input error, "settings changed").
+    fn notice(&self, _message: &str) {}
 }
 
 /// An observer that does nothing.
@@ -110,18 +109,21 @@ pub fn run_jobs_with<T: Send>(
 
 /// Runs one job into its folder; errors become a failed report.
 pub fn run_job(job: &Job, cfg: &SampleConfig, progress: &(dyn Fn(f64) + Sync)) -> VideoReport {
-    let started = std::time::Instant::now();
-    let with_subtitles;
-    let cfg = match &job.subtitles {
-        Some(s) => {
-            with_subtitles = SampleConfig {
-                subtitles: Some(s.clone()),
-                ..cfg.clone()
-            };
-            &with_subtitles
-        }
-        None => cfg,
+    let pass = PassOptions {
+        subtitles: job.subtitles.clone(),
+        ..PassOptions::default()
     };
+    run_job_pass(job, cfg, &pass, progress)
+}
+
+/// [`run_job`] for one pass with its own state (a second pass's frames).
+pub fn run_job_pass(
+    job: &Job,
+    cfg: &SampleConfig,
+    pass: &PassOptions,
+    progress: &(dyn Fn(f64) + Sync),
+) -> VideoReport {
+    let started = std::time::Instant::now();
     let opts = crate::sink::ImageOptions {
         format: cfg.format,
         quality: cfg.quality,
@@ -129,7 +131,7 @@ pub fn run_job(job: &Job, cfg: &SampleConfig, progress: &(dyn Fn(f64) + Sync)) -
     };
     let folder = FolderSink::new(&job.output_dir, &job.stem, opts);
     let run = |sink: &mut dyn crate::sink::Sink| match job.kind {
-        JobKind::Video => sample_video(&job.input, cfg, sink, progress),
+        JobKind::Video => sample_video_pass(&job.input, cfg, pass, sink, progress).map(|(r, _)| r),
         JobKind::Images => sample_images(&job.input, cfg, sink, progress),
     };
     let result = match &cfg.summary {
@@ -160,74 +162,4 @@ pub fn failed(job: &Job, error: String, seconds: f64) -> VideoReport {
         seconds,
         ..Default::default()
     }
-}
-
-/// The run summary written as `OUT/summary.json`.
-#[derive(Debug, Serialize)]
-pub struct RunSummary<'a> {
-    /// framesift's version.
-    pub framesift: &'static str,
-    /// The command that ran (`sample`, `embed`, …).
-    pub command: &'a str,
-    /// Fingerprint of the command, the settings and framesift's version:
-    /// `--resume` only skips videos done under the same fingerprint.
-    pub fingerprint: String,
-    /// The settings every video ran with.
-    pub settings: &'a SampleConfig,
-    /// Inputs that did not become jobs (e.g. folders without videos).
-    pub input_errors: Vec<String>,
-    /// One report per video, in input order.
-    pub videos: &'a [VideoReport],
-}
-
-/// A stable 64-bit FNV-1a fingerprint of `parts`, as 16 hex digits (the
-/// same on every platform and in every Rust version, unlike `Hash`).
-pub fn fingerprint(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
-
-/// The videos an earlier run in `out` completed under `fingerprint`, by
-/// input: what `--resume` skips. An absent, unreadable or different-run
-/// summary gives none.
-pub fn completed_videos(out: &Path, fingerprint: &str) -> HashMap<String, VideoReport> {
-    let Ok(text) = std::fs::read_to_string(out.join(SUMMARY_NAME)) else {
-        return HashMap::new();
-    };
-    #[derive(serde::Deserialize)]
-    struct Previous {
-        fingerprint: Option<String>,
-        #[serde(default)]
-        videos: Vec<VideoReport>,
-    }
-    match serde_json::from_str::<Previous>(&text) {
-        Ok(p) if p.fingerprint.as_deref() == Some(fingerprint) => p
-            .videos
-            .into_iter()
-            .filter(|v| v.ok && !v.interrupted)
-            .map(|v| (v.input.clone(), v))
-            .collect(),
-        _ => HashMap::new(),
-    }
-}
-
-/// File name of the run summary in the output folder.
-pub const SUMMARY_NAME: &str = "summary.json";
-
-/// Writes the run summary atomically into `out`.
-pub fn write_summary(out: &Path, summary: &RunSummary<'_>) -> Result<()> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, "cannot create output folder", e))?;
-    let path = out.join(SUMMARY_NAME);
-    let text = serde_json::to_string_pretty(summary).map_err(|e| Error::Io {
-        path: path.clone(),
-        what: "cannot serialise summary",
-        source: std::io::Error::other(e),
-    })?;
-    write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, "cannot write summary", e))
 }

@@ -110,20 +110,37 @@ impl YtDlp {
                 }
             })?;
         let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let error_line = error_line(&stderr);
         let info: Value = match serde_json::from_str(stdout.trim()) {
             Ok(v) => v,
             Err(_) => {
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                let last = stderr
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
+                let last = error_line
+                    .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
                     .unwrap_or("no output");
                 return Err(fail(format!("yt-dlp failed: {}", last.trim())));
             }
         };
-        Ok(parse_info(&info))
+        let mut entries = parse_info(&info);
+        if let Some(why) = error_line {
+            for e in entries.iter_mut() {
+                if let Err(reason) = e {
+                    reason.push_str(&format!(" (yt-dlp: {why})"));
+                }
+            }
+        }
+        Ok(entries)
     }
+}
+
+/// yt-dlp's own reason for a failure: its last `ERROR:` line (later lines
+/// are often debug or cleanup chatter).
+fn error_line(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("ERROR:"))
+        .map(str::trim)
 }
 
 impl YtDlp {
@@ -228,6 +245,16 @@ pub fn folder_for_title(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_error_line_is_yt_dlps_reason() {
+        let stderr = "WARNING: falling back\nERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found\n[debug] cleanup\n";
+        assert_eq!(
+            error_line(stderr),
+            Some("ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found")
+        );
+        assert_eq!(error_line("just chatter\n"), None);
+    }
+
     use super::*;
     use serde_json::json;
 

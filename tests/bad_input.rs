@@ -120,10 +120,30 @@ fn unwritable_output_is_a_clear_error() {
             "-q",
         ])
         .assert()
-        .code(1);
+        .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("cannot create output folder"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // OUT is a file: said once, up front, for every command; nothing written.
+    for cmd in [
+        &["sample"][..],
+        &["sample", "--mode", "keyframes"],
+        &["select", "--n", "2"],
+        &["segment"],
+        &["embed"],
+    ] {
+        let assert = framesift()
+            .args(cmd)
+            .args([video.to_str().unwrap(), video.to_str().unwrap(), "-o"])
+            .arg(&blocker)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{cmd:?}: {stderr}");
+        assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+        assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
+    }
 }
 
 #[test]
@@ -137,7 +157,7 @@ fn bad_settings_exit_2_naming_the_setting() {
         .assert()
         .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("end_time_s"), "{stderr}");
+    assert!(stderr.contains("--end-time-s"), "{stderr}");
     framesift()
         .args([
             "sample",

@@ -94,7 +94,7 @@ fn buffer_command_rejects_invalid_settings_by_name() {
         .assert()
         .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("buffer_config.expiry"), "{stderr}");
+    assert!(stderr.contains("--expiry"), "{stderr}");
     framesift()
         .args(["buffer", "gating", video.to_str().unwrap(), "o"])
         .assert()

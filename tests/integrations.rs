@@ -353,6 +353,7 @@ fn ytdlp_streams_entries_from_a_local_server_and_writes_nothing_else() {
         err.contains("missing.mp4"),
         "the failing entry is named: {err}"
     );
+    assert!(err.contains("404"), "with yt-dlp's reason: {err}");
     // The entry's folder is its title (the generic extractor: the file stem).
     let frames = files_of(&work.join("out").join("clip"));
     assert_eq!(frames.len(), 6, "{frames:?}");

@@ -300,8 +300,8 @@ fn hash_buffer_flags_need_a_hash_mode() {
     assert!(!out.exists(), "nothing written");
     // A bad scene setting: one line naming it, exit 2, nothing written.
     for (flag, value, key) in [
-        ("--merge-threshold", "-1", "merge_threshold"),
-        ("--scene-fps", "0", "scene_fps"),
+        ("--merge-threshold", "-1", "--merge-threshold"),
+        ("--scene-fps", "0", "--scene-fps"),
     ] {
         let a = framesift()
             .args([

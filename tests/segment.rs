@@ -301,7 +301,7 @@ fn a_bad_input_fails_alone_and_bad_settings_are_one_line() {
     );
     let a = segment(&video, &out, &["--min-segment-sec", "20"]).code(2);
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
-    assert!(err.contains("min_segment_sec"), "{err}");
+    assert!(err.contains("--min-segment-sec"), "{err}");
 }
 
 #[test]

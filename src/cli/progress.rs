@@ -4,26 +4,26 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use framesift::input::Job;
-use framesift::pipeline::VideoReport;
-use framesift::runner::Observer;
+use std::collections::HashMap;
+
+use framesift::workflow::{Job, Observer, ThresholdSource, VideoReport};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// Shows what the runner is doing.
 pub struct Display {
     quiet: bool,
     multi: Option<MultiProgress>,
-    bars: Mutex<Vec<Option<ProgressBar>>>,
+    bars: Mutex<HashMap<usize, ProgressBar>>,
 }
 
 impl Display {
     /// Bars when stderr is a terminal and not `quiet`; plain lines otherwise.
-    pub fn new(jobs: usize, quiet: bool) -> Self {
+    pub fn new(quiet: bool) -> Self {
         let multi = (!quiet && std::io::stderr().is_terminal()).then(MultiProgress::new);
         Display {
             quiet,
             multi,
-            bars: Mutex::new(vec![None; jobs]),
+            bars: Mutex::new(HashMap::new()),
         }
     }
 
@@ -56,8 +56,12 @@ impl Observer for Display {
         bar.set_prefix(name_of(job));
         bar.enable_steady_tick(Duration::from_millis(120));
         if let Ok(mut bars) = self.bars.lock() {
-            bars[idx] = Some(bar);
+            bars.insert(idx, bar);
         }
+    }
+
+    fn notice(&self, message: &str) {
+        self.line(message);
     }
 
     fn progress(&self, idx: usize, seconds: f64) {
@@ -65,7 +69,7 @@ impl Observer for Display {
             return;
         }
         if let Ok(bars) = self.bars.lock() {
-            if let Some(Some(bar)) = bars.get(idx) {
+            if let Some(bar) = bars.get(&idx) {
                 bar.set_message(format!("at {seconds:.1} s"));
             }
         }
@@ -73,7 +77,7 @@ impl Observer for Display {
 
     fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
         if let Ok(mut bars) = self.bars.lock() {
-            if let Some(bar) = bars.get_mut(idx).and_then(Option::take) {
+            if let Some(bar) = bars.remove(&idx) {
                 bar.finish_and_clear();
             }
         }
@@ -116,8 +120,8 @@ impl Observer for Display {
 }
 
 /// How a merge threshold was chosen, in words.
-fn threshold_words(source: framesift::scenes::ThresholdSource) -> &'static str {
-    use framesift::scenes::ThresholdSource::*;
+fn threshold_words(source: ThresholdSource) -> &'static str {
+    use ThresholdSource::*;
     match source {
         Calibrated => "calibrated",
         WithinOnly => "within only",

@@ -1,20 +1,14 @@
 //! `framesift sample --mode scenes` (the default): one best frame per
-//! distinct scene. The work is the library's (`framesift::scenes`); this
-//! turns flags into settings and runs it per video or, with `--global`,
-//! over all videos at once.
+//! distinct scene. Flags → [`SceneConfig`] → the library's
+//! `sample_scenes` workflow (per video, or with `--global` over all
+//! videos at once) → the exit code.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use framesift::buffer::{BufferConfig, BufferKind};
-use framesift::embed::{BuiltinEmbedder, Embedder};
-use framesift::input::{plan_jobs, JobKind};
-use framesift::pipeline::VideoReport;
-use framesift::runner::{failed, run_jobs_with, Silent};
-use framesift::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
+use framesift::settings::{BufferConfig, BufferKind, SceneConfig};
+use framesift::workflow::{self, Inputs};
 
 use super::flags::{Mode, SampleArgs};
-use super::Run;
+use super::progress::Display;
+use super::{conclude, Run};
 
 /// The mode `sample` runs in: `--mode`/`--scenes`, else the old
 /// `--keyframes-only`/`--no-keyframes-only` flags, else scenes.
@@ -65,86 +59,17 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<u8> {
         global: a.scene.global,
         ..SceneConfig::default()
     };
-    scene.validate()?;
     // No dedup buffer: repeats are merged by the scene plan.
     let buffer = BufferConfig::of(BufferKind::Passthrough);
-    let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
-    run.cfg = framesift::scenes::pass_config(&run.cfg, &scene);
-    run.extra = serde_json::to_string(&scene).unwrap_or_default();
-    let embedder: Arc<dyn Embedder> = Arc::new(BuiltinEmbedder::default());
-    if scene.global {
-        if run.resume {
-            anyhow::bail!(
-                "--resume does not work with --global (one choice over all videos): run again without --resume"
-            );
-        }
-        return global(a, &run, &scene, &embedder);
-    }
-    run.execute_with(
-        &a.inputs,
-        &a.output,
-        JobKind::Video,
-        &|job, cfg, progress| (scene_video(job, cfg, &scene, &embedder, progress), ()),
-    )
-}
-
-/// `--global`: analyse every video, plan once over all of them, then
-/// write each video's share.
-fn global(
-    a: &SampleArgs,
-    run: &Run,
-    scene: &SceneConfig,
-    embedder: &Arc<dyn Embedder>,
-) -> anyhow::Result<u8> {
-    framesift::decode::init(run.cfg.debug)?;
-    let (jobs, _) = plan_jobs(&a.inputs, &a.output);
-    let workers = super::worker_count(run.workers);
-    let analysed =
-        run_jobs_with(
-            &jobs,
-            &run.cfg,
-            workers,
-            &Silent,
-            &|job, cfg, progress| match analyse_video(job, cfg, scene, embedder, progress) {
-                Ok(p) => (p.report.clone(), Some(p)),
-                Err(e) => (failed(job, e.to_string(), 0.0), None),
-            },
-        );
-    let mut reports: HashMap<String, VideoReport> = HashMap::new();
-    let mut passes: Vec<ScenePass> = Vec::new();
-    for (report, pass) in analysed {
-        if let Some(Some(p)) = pass {
-            passes.push(p);
-        }
-        reports.insert(report.input.clone(), report);
-    }
-    if let Some(signal) = framesift::cancel::stop_requested() {
-        for p in &passes {
-            p.remove_spool();
-        }
-        eprintln!("framesift: interrupted before the scenes were chosen; nothing written");
-        return Ok((128 + signal).clamp(0, 255) as u8);
-    }
-    let views: Vec<_> = passes.iter().map(ScenePass::view).collect();
-    let plan = plan(&views, scene);
-    let refs: Vec<&ScenePass> = passes.iter().collect();
-    // By output folder: the same file given twice is two jobs.
-    let index: HashMap<&std::path::Path, usize> = passes
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.job.output_dir.as_path(), i))
-        .collect();
-    let code = run.execute_with(&a.inputs, &a.output, JobKind::Video, &|job, cfg, _| {
-        let Some(&vi) = index.get(job.output_dir.as_path()) else {
-            let r = reports
-                .get(&job.input)
-                .cloned()
-                .unwrap_or_else(|| failed(job, "not analysed".into(), 0.0));
-            return (r, ());
-        };
-        let r =
-            finish_video(&refs, vi, &plan, cfg).unwrap_or_else(|e| failed(job, e.to_string(), 0.0));
-        (r, ())
-    })?;
-    Ok(code)
+    let run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+    let inputs = Inputs {
+        items: a.inputs.clone(),
+        ..run.inputs.clone()
+    };
+    let display = Display::new(run.quiet);
+    let outcome =
+        workflow::sample_scenes(&inputs, &a.output, &run.cfg, &scene, &run.batch, &display)?;
+    Ok(conclude(
+        &outcome, &a.output, run.stats, run.quiet, &display,
+    ))
 }

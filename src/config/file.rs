@@ -119,11 +119,55 @@ fn is_empty(v: &serde_norway::Value) -> bool {
     }
 }
 
+/// serde's "unknown field `x`, expected one of `a`, `b`, …" with the
+/// closest expected key as a suggestion instead of the whole list, when
+/// one is close (a typo); otherwise the message as it is.
+fn suggest_key(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((unknown, tail)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|k| (strsim::normalized_damerau_levenshtein(unknown, k), *k))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((score, key)) if score >= 0.6 => {
+            // serde_norway adds " at line L column C" after the list.
+            let at = tail
+                .rfind(" at line ")
+                .map_or(String::new(), |i| tail[i..].to_string());
+            format!("unknown key `{unknown}` (did you mean `{key}`?){at}")
+        }
+        _ => message.to_string(),
+    }
+}
+
 impl ConfigFile {
     /// Parses YAML text; `name` is used in error messages.
     pub fn parse(text: &str, name: &str) -> Result<ConfigFile> {
-        let file: ConfigFile = serde_norway::from_str(text)
+        let value: serde_norway::Value = serde_norway::from_str(text)
             .map_err(|e| Error::config(name.to_string(), e.to_string()))?;
+        if value.is_null() {
+            return Err(Error::config(
+                name.to_string(),
+                "the file holds no settings (it is empty or all comments)",
+            ));
+        }
+        let file: ConfigFile = serde_norway::from_str(text)
+            .map_err(|e| Error::config(name.to_string(), suggest_key(&e.to_string())))?;
+        if file.n_workers == 0 || file.n_workers < -1 {
+            return Err(Error::config(
+                "n_workers",
+                format!(
+                    "{} is not a number of workers (-1: one per CPU, or 1 and up)",
+                    file.n_workers
+                ),
+            ));
+        }
         file.keywords()?;
         file.summary()?;
         if file.use_gpu_decoder {
@@ -252,6 +296,25 @@ save_format:
   include_filename: true
   avoid_dot: true
 ";
+
+    #[test]
+    fn typos_get_a_suggestion_and_empty_files_an_error() {
+        let e = ConfigFile::parse("min_frame_interval: 1\n", "c.yaml").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("did you mean `min_frame_interval_sec`?"),
+            "{text}"
+        );
+        assert!(!text.contains("expected one of"), "{text}");
+        let e = ConfigFile::parse("zzzz: 1\n", "c.yaml").unwrap_err();
+        assert!(e.to_string().contains("expected one of"), "{e}");
+        for empty in ["", "# only a comment\n"] {
+            let e = ConfigFile::parse(empty, "c.yaml").unwrap_err();
+            assert!(e.to_string().contains("holds no settings"), "{e}");
+        }
+        let e = ConfigFile::parse("n_workers: 0\n", "c.yaml").unwrap_err();
+        assert!(e.to_string().contains("n_workers"), "{e}");
+    }
 
     #[test]
     fn video_samplers_example_config_loads() {

@@ -49,17 +49,9 @@ pub struct SampleConfig {
     /// its file name (files are ordered by name without it).
     #[serde(default)]
     pub frame_time_regex: Option<String>,
-    /// Only these frames (by raw pts) become candidates: the second pass
-    /// of a selection, which decodes again to write the chosen frames.
-    #[serde(skip)]
-    pub only_pts: Option<std::collections::BTreeSet<i64>>,
     /// Keyword capture: sample only inside subtitle cues holding a keyword.
     #[serde(default)]
     pub keywords: Option<crate::keywords::KeywordConfig>,
-    /// The subtitles for keyword capture (path or URL), when the job brings
-    /// them (yt-dlp); otherwise a sidecar file or the video's stream.
-    #[serde(skip)]
-    pub subtitles: Option<String>,
     /// Summaries of sampled frames from a multimodal server.
     #[serde(default)]
     pub summary: Option<crate::summary::SummaryConfig>,
@@ -90,10 +82,8 @@ impl Default for SampleConfig {
             quality: 90,
             save_format: SaveFormat::default(),
             frame_time_regex: None,
-            only_pts: None,
             frame_changes: false,
             keywords: None,
-            subtitles: None,
             summary: None,
             decoder_threads: 0,
             debug: false,
@@ -153,7 +143,7 @@ impl SampleConfig {
                 return Err(Error::config(
                     "end_time_s",
                     format!(
-                        "{end} must be greater than start_time_s ({})",
+                        "{end} must be greater than `start_time_s` ({})",
                         self.start_time_s
                     ),
                 ));

@@ -176,6 +176,41 @@ fn default_clip_batch() -> usize {
     32
 }
 
+impl GateConfig {
+    /// The dark gate with its default thresholds (mean luma 16, luma
+    /// standard deviation 4, on 0–255).
+    pub fn dark() -> GateConfig {
+        GateConfig::Dark {
+            min_luma: dark::default_min_luma(),
+            min_contrast: dark::default_min_contrast(),
+        }
+    }
+
+    /// Every gate of `gates` in order: `Pass` for none, the gate itself
+    /// for one.
+    pub fn all(mut gates: Vec<GateConfig>) -> GateConfig {
+        match gates.len() {
+            0 => GateConfig::Pass,
+            1 => gates.remove(0),
+            _ => GateConfig::All { gates },
+        }
+    }
+
+    /// This gate, then `next`.
+    pub fn then(self, next: GateConfig) -> GateConfig {
+        match self {
+            GateConfig::Pass => next,
+            GateConfig::All { mut gates } => {
+                gates.push(next);
+                GateConfig::All { gates }
+            }
+            other => GateConfig::All {
+                gates: vec![other, next],
+            },
+        }
+    }
+}
+
 /// Splits a comma-separated prompt list (the CLI's form) into prompts.
 pub fn split_prompts(s: &str) -> Vec<String> {
     s.split(',')

@@ -29,6 +29,10 @@ pub use interval::{IntervalGate, Step};
 pub struct VideoReport {
     /// The input as given.
     pub input: String,
+    /// The folder its outputs went to (`OUT/<video>`; a second input with
+    /// the same file name gets `<video>-2`), when run as part of a batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_dir: Option<std::path::PathBuf>,
     /// `true` when the video was read to the end without errors and every
     /// output was written.
     pub ok: bool,
@@ -104,6 +108,18 @@ impl VideoReport {
     }
 }
 
+/// What one decoding pass needs beyond the settings: state of the pass,
+/// not a setting (it is never serialised, fingerprinted or validated).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassOptions {
+    /// Only these frames (by raw pts) become candidates: a second pass,
+    /// which decodes again to write frames chosen in the first.
+    pub only_pts: Option<std::collections::BTreeSet<i64>>,
+    /// The subtitles for keyword capture (path or URL), when the job brings
+    /// them (yt-dlp); otherwise a sidecar file or the video's stream.
+    pub subtitles: Option<String>,
+}
+
 /// A frame chosen by the interval gate, on its way to processing.
 struct Selected(DecodedFrame, u64);
 
@@ -132,9 +148,21 @@ pub fn sample_video_traced(
     sink: &mut dyn Sink,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<(VideoReport, Vec<FrameChange>)> {
+    sample_video_pass(input, cfg, &PassOptions::default(), sink, progress)
+}
+
+/// [`sample_video_traced`] for one pass with its own state (`pass`): the
+/// frames a second pass takes, the subtitles a job brought.
+pub fn sample_video_pass(
+    input: &str,
+    cfg: &SampleConfig,
+    pass: &PassOptions,
+    sink: &mut dyn Sink,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<(VideoReport, Vec<FrameChange>)> {
     let started = Instant::now();
     cfg.validate()?;
-    let spans = keyword_spans_for(input, cfg)?;
+    let spans = keyword_spans_for(input, cfg, pass.subtitles.as_deref())?;
     let opts = DecodeOptions {
         mode: cfg.decode_mode(),
         seek_to_s: if cfg.precise_seek {
@@ -146,6 +174,7 @@ pub fn sample_video_traced(
     };
     let mut source = VideoSource::open(input, &opts)?;
     let info = source.info().clone();
+    check_window(input, cfg, info.duration_s)?;
     sink.begin(input, &info)?;
 
     let mut report = VideoReport {
@@ -154,7 +183,7 @@ pub fn sample_video_traced(
         ..Default::default()
     };
     let (tx, rx) = bounded::<Selected>(2);
-    let only = cfg.only_pts.as_ref();
+    let only = pass.only_pts.as_ref();
     let (start, end, interval, fps) = (
         cfg.start_time_s,
         cfg.end_time_s,
@@ -277,6 +306,25 @@ pub fn sample_video_traced(
             .to_string(),
         );
     }
+    if report.error.is_none()
+        && !interrupted
+        && total == 0
+        && cfg.start_time_s > 0.0
+        && report.keyword_spans.is_none()
+    {
+        // A stream whose duration was unknown at open ended before the
+        // window began.
+        report.error = Some(
+            Error::Window {
+                input: input.to_string(),
+                reason: format!(
+                    "the time window starts at {} s, past the end of the video",
+                    cfg.start_time_s
+                ),
+            }
+            .to_string(),
+        );
+    }
     if interrupted {
         report.interrupted = true;
         report
@@ -287,16 +335,32 @@ pub fn sample_video_traced(
     Ok((report, changes))
 }
 
+/// Refuses a time window that starts at or past the end of a video of
+/// `duration` seconds (when the container says): it would give no frame.
+fn check_window(input: &str, cfg: &SampleConfig, duration: Option<f64>) -> Result<()> {
+    match duration {
+        Some(d) if cfg.start_time_s > 0.0 && cfg.start_time_s >= d => Err(Error::Window {
+            input: input.to_string(),
+            reason: format!(
+                "the time window starts at {} s, past the end of the video ({d:.3} s long)",
+                cfg.start_time_s
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The keyword spans of `input` when keyword capture is on.
 fn keyword_spans_for(
     input: &str,
     cfg: &SampleConfig,
+    subtitles: Option<&str>,
 ) -> Result<Option<Vec<crate::keywords::KeywordSpan>>> {
     let Some(k) = &cfg.keywords else {
         return Ok(None);
     };
     let matcher = crate::keywords::KeywordMatcher::new(&k.keywords)?;
-    let (_, cues) = crate::keywords::find_cues(input, cfg.subtitles.as_deref())?;
+    let (_, cues) = crate::keywords::find_cues(input, subtitles)?;
     Ok(Some(crate::keywords::keyword_spans(
         &cues, &matcher, k.padding,
     )))

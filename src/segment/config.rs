@@ -114,7 +114,7 @@ impl SegmentConfig {
             return Err(Error::config(
                 "min_segment_sec",
                 format!(
-                    "{} must be ≥ 0 and ≤ max_segment_sec ({})",
+                    "{} must be ≥ 0 and ≤ `max_segment_sec` ({})",
                     self.min_segment_sec, self.max_segment_sec
                 ),
             ));

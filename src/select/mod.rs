@@ -101,7 +101,16 @@ impl SelectConfig {
     /// Checks the values; the error names the setting.
     pub fn validate(&self) -> Result<()> {
         if self.n.is_none() && self.fraction.is_none() && self.min_distance.is_none() {
-            return Err(Error::config("n", "give --n, --fraction or --min-distance"));
+            return Err(Error::config("n", "give `n`, `fraction` or `min_distance`"));
+        }
+        if self.n == Some(0) {
+            return Err(Error::config("n", "0 frames: give 1 or more"));
+        }
+        if self.n.is_some() && self.fraction.is_some() {
+            return Err(Error::config(
+                "fraction",
+                "give `n` or `fraction`, not both",
+            ));
         }
         if let Some(f) = self.fraction {
             if !(f > 0.0 && f <= 1.0) {
@@ -116,7 +125,7 @@ impl SelectConfig {
             if !farthest_point && self.n.is_none() && self.fraction.is_none() {
                 return Err(Error::config(
                     "min_distance",
-                    "only the coreset method stops at a distance; give --n or --fraction",
+                    "only the coreset method stops at a distance; give `n` or `fraction`",
                 ));
             }
         }

@@ -176,6 +176,7 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
     ictx.seek(target, ..target + 1)
         .map_err(|e| format!("cannot seek: {e}"))?;
     let mut base: Option<f64> = None; // the first key frame's time
+    let mut dts = DtsFiller::default();
     let mut held: Vec<(ff::Packet, usize, ff::Rational)> = Vec::new();
     let mut video_done = false;
     let mut audio_done = map.iter().enumerate().all(|(i, m)| i == vi || m.is_none());
@@ -201,9 +202,14 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
             if dts_t >= to {
                 video_done = true; // later packets all show at or after `to`
             }
-            if t < to {
+            // Pictures shown before the key frame but sent after it are an
+            // open GOP's leading pictures: they reference the GOP before,
+            // which the clip does not hold, so they cannot be decoded.
+            if t < to && base.is_some_and(|b| t >= b) {
                 if let Some(b) = base {
-                    write_shifted(packet, out, tb, b, &mut octx)?;
+                    for p in dts.fill(packet) {
+                        write_shifted(p, out, tb, b, &mut octx)?;
+                    }
                 }
             }
         } else {
@@ -222,8 +228,91 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
         }
     }
     let base = base.ok_or("no key frame in the segment")?;
+    for p in dts.finish() {
+        write_shifted(
+            p,
+            map[vi].map_or(0, |m| m.0),
+            ictx_tb(&map, vi),
+            base,
+            &mut octx,
+        )?;
+    }
     octx.write_trailer().map_err(|e| e.to_string())?;
     Ok(base)
+}
+
+/// The input time base of stream `vi`.
+fn ictx_tb(map: &[Option<(usize, ff::Rational)>], vi: usize) -> ff::Rational {
+    map.get(vi)
+        .copied()
+        .flatten()
+        .map_or(ff::Rational(1, 1), |m| m.1)
+}
+
+/// Gives every video packet a decode timestamp. After a seek, demuxers
+/// that store only presentation times (Matroska) cannot tell the first
+/// packets' dts; a stream with B-frames then reaches the muxer with a key
+/// frame at pts 0 and no dts, a B-frame shown later with none, then dts
+/// that start *below* the pts already written — and the muxer refuses
+/// the non-monotonic dts ("Invalid argument"). So packets without a dts
+/// are held until the first one with a dts, D, and get D−n … D−1 ticks
+/// (each at most its own pts); later gaps continue from the last dts.
+#[derive(Default)]
+struct DtsFiller {
+    held: Vec<ff::Packet>,
+    last: Option<i64>,
+}
+
+impl DtsFiller {
+    /// The packets that can be written now, `p` among them or held.
+    fn fill(&mut self, mut p: ff::Packet) -> Vec<ff::Packet> {
+        match (p.dts(), self.last) {
+            (Some(d), _) => {
+                let mut out = self.backfill(Some(d));
+                self.last = Some(d);
+                out.push(p);
+                out
+            }
+            (None, Some(last)) => {
+                p.set_dts(Some(last + 1));
+                self.last = p.dts();
+                vec![p]
+            }
+            (None, None) => {
+                self.held.push(p);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Packets still held (the segment ended before any dts was known).
+    fn finish(&mut self) -> Vec<ff::Packet> {
+        self.backfill(None)
+    }
+
+    /// The held packets with dts strictly increasing, each at most its
+    /// own pts and every later packet's pts, and below `next` (the first
+    /// known dts after them).
+    fn backfill(&mut self, next: Option<i64>) -> Vec<ff::Packet> {
+        let mut out: Vec<ff::Packet> = self.held.drain(..).collect();
+        let n = out.len() as i64;
+        let mut bound = next.unwrap_or(i64::MAX);
+        // Suffix minimum of the pts (and `next`), from the end.
+        let mut caps = vec![0i64; out.len()];
+        for (i, p) in out.iter().enumerate().rev() {
+            bound = bound.min(p.pts().unwrap_or(bound));
+            caps[i] = bound;
+        }
+        for (i, p) in out.iter_mut().enumerate() {
+            let below = if next.is_some() {
+                n - i as i64
+            } else {
+                n - 1 - i as i64
+            };
+            p.set_dts(Some(caps[i].saturating_sub(below)));
+        }
+        out
+    }
 }
 
 /// Writes `p` to output stream `out`, moved `shift` seconds earlier.
@@ -430,6 +519,52 @@ impl AudioCopy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn packet(pts: i64, dts: Option<i64>) -> ff::Packet {
+        let mut p = ff::Packet::empty();
+        p.set_pts(Some(pts));
+        p.set_dts(dts);
+        p
+    }
+
+    /// p04's first packets after a seek into HEVC in Matroska (ms): the
+    /// key frame and a B-frame come without dts, then dts start below the
+    /// pts already sent. Every packet leaves with a dts, strictly rising,
+    /// never above its pts.
+    #[test]
+    fn packets_without_dts_get_monotonic_ones() {
+        let mut f = DtsFiller::default();
+        let mut out = Vec::new();
+        for (pts, dts) in [
+            (31000, None),
+            (31200, None),
+            (31120, Some(31000)),
+            (31040, Some(31040)),
+            (31080, Some(31080)),
+            (31160, None),
+            (31400, Some(31160)),
+        ] {
+            out.extend(f.fill(packet(pts, dts)));
+        }
+        out.extend(f.finish());
+        assert_eq!(out.len(), 7);
+        let dts: Vec<i64> = out.iter().map(|p| p.dts().unwrap()).collect();
+        assert!(dts.windows(2).all(|w| w[0] < w[1]), "{dts:?}");
+        for p in &out {
+            assert!(p.dts().unwrap() <= p.pts().unwrap(), "{dts:?}");
+        }
+        assert_eq!(&dts[..3], &[30998, 30999, 31000]);
+    }
+
+    #[test]
+    fn a_segment_with_no_dts_at_all_still_gets_them() {
+        let mut f = DtsFiller::default();
+        for pts in [0, 80, 40] {
+            assert!(f.fill(packet(pts, None)).is_empty());
+        }
+        let dts: Vec<i64> = f.finish().iter().map(|p| p.dts().unwrap()).collect();
+        assert_eq!(dts, vec![-2, 39, 40]);
+    }
 
     #[test]
     fn containers_follow_the_input() {

@@ -102,7 +102,9 @@ pub fn resolve_model(spec: &str, hub: Option<&HubOptions>) -> Result<ClipFiles> 
     let fetch = |file: &str| {
         repo_api.get(file).map_err(|e| {
             model_err(format!(
-                "cannot get {file} from the Hugging Face Hub ({repo}): {e}"
+                "cannot get {file} from the Hugging Face Hub ({repo}): {e}; give a local \
+                 model folder (config.json + model.safetensors) as the model name, or set \
+                 HF_HOME to a Hugging Face cache that holds {repo}"
             ))
         })
     };

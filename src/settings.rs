@@ -1,0 +1,20 @@
+//! Every setting of every workflow, in one place, as plain serialisable
+//! data: what the command line fills from flags, config files from YAML
+//! and the Python package from keyword arguments. Each struct checks its
+//! values (`validate`) and names the setting in its errors.
+
+pub use crate::buffer::{BufferConfig, BufferKind};
+pub use crate::config::{ConfigFile, SampleConfig};
+pub use crate::embed::EmbedderConfig;
+pub use crate::gate::{split_prompts, BlurMethod, GateConfig};
+pub use crate::hash::HashKind;
+pub use crate::keywords::KeywordConfig;
+pub use crate::scenes::{pass_config as scene_pass_config, SceneConfig};
+pub use crate::segment::{SegmentConfig, Threshold};
+pub use crate::select::{Method, SelectConfig};
+pub use crate::sink::{ImageFormat, SaveFormat};
+pub use crate::summary::{Api as SummaryApi, SummaryConfig};
+pub use crate::workflow::{
+    BatchSettings, CandidateFrames, CandidateSettings, EmbedSettings, OutputSettings,
+    SegmentOutputs, SegmentSettings, SelectSettings,
+};
