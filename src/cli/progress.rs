@@ -1,29 +1,57 @@
-//! Progress display: bars on a terminal, one line per video otherwise.
-
-use std::io::IsTerminal;
-use std::sync::Mutex;
-use std::time::Duration;
+//! Progress display: on a terminal, a bar per video (percent and ETA when
+//! the container gives the duration) and an overall "videos 2/4" bar;
+//! otherwise a plain heartbeat line per video every few seconds
+//! (`FRAMESIFT_PROGRESS_EVERY`, default 5 s) and one line when it ends.
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use framesift::workflow::{Job, Observer, ThresholdSource, VideoReport};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// One running video.
+struct Track {
+    name: String,
+    bar: Option<ProgressBar>,
+    duration: Option<f64>,
+    last_beat: Instant,
+}
 
 /// Shows what the runner is doing.
 pub struct Display {
     quiet: bool,
     multi: Option<MultiProgress>,
-    bars: Mutex<HashMap<usize, ProgressBar>>,
+    overall: Mutex<Option<ProgressBar>>,
+    tracks: Mutex<HashMap<usize, Track>>,
+    every: Duration,
 }
 
 impl Display {
     /// Bars when stderr is a terminal and not `quiet`; plain lines otherwise.
     pub fn new(quiet: bool) -> Self {
         let multi = (!quiet && std::io::stderr().is_terminal()).then(MultiProgress::new);
+        let every = std::env::var("FRAMESIFT_PROGRESS_EVERY")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .unwrap_or(5.0);
         Display {
             quiet,
             multi,
-            bars: Mutex::new(HashMap::new()),
+            overall: Mutex::new(None),
+            tracks: Mutex::new(HashMap::new()),
+            every: Duration::from_secs_f64(every),
+        }
+    }
+
+    /// Takes the overall bar off the screen (the run is over).
+    pub fn done(&self) {
+        if let Ok(mut o) = self.overall.lock() {
+            if let Some(bar) = o.take() {
+                bar.finish_and_clear();
+            }
         }
     }
 
@@ -45,18 +73,57 @@ fn name_of(job: &Job) -> String {
         .unwrap_or_else(|| job.input.clone())
 }
 
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// Bar positions are in tenths of a second of video.
+const TICKS: f64 = 10.0;
+
 impl Observer for Display {
+    fn planned(&self, jobs: usize) {
+        let (Some(multi), true) = (&self.multi, jobs > 1) else {
+            return;
+        };
+        let bar = multi.add(ProgressBar::new(jobs as u64));
+        bar.set_style(style("videos {pos}/{len} [{bar:30}] {elapsed} (ETA {eta})"));
+        if let Ok(mut o) = self.overall.lock() {
+            *o = Some(bar);
+        }
+    }
+
     fn started(&self, idx: usize, job: &Job) {
-        let Some(multi) = &self.multi else { return };
-        let bar = multi.add(ProgressBar::new_spinner());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix} {msg} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(name_of(job));
-        bar.enable_steady_tick(Duration::from_millis(120));
-        if let Ok(mut bars) = self.bars.lock() {
-            bars.insert(idx, bar);
+        let bar = self.multi.as_ref().map(|multi| {
+            let bar = multi.add(ProgressBar::new_spinner());
+            bar.set_style(style("{spinner} {prefix} {msg} [{elapsed}]"));
+            bar.set_prefix(name_of(job));
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        if let Ok(mut t) = self.tracks.lock() {
+            t.insert(
+                idx,
+                Track {
+                    name: name_of(job),
+                    bar,
+                    duration: None,
+                    last_beat: Instant::now(),
+                },
+            );
+        }
+    }
+
+    fn duration(&self, idx: usize, seconds: f64) {
+        if let Ok(mut t) = self.tracks.lock() {
+            if let Some(track) = t.get_mut(&idx) {
+                track.duration = Some(seconds);
+                if let Some(bar) = &track.bar {
+                    bar.set_length((seconds * TICKS).ceil() as u64);
+                    bar.set_style(style(
+                        "{prefix} [{bar:30}] {percent:>3}% {msg} [{elapsed}, ETA {eta}]",
+                    ));
+                }
+            }
         }
     }
 
@@ -65,20 +132,44 @@ impl Observer for Display {
     }
 
     fn progress(&self, idx: usize, seconds: f64) {
-        if self.multi.is_none() {
+        if self.quiet {
             return;
         }
-        if let Ok(bars) = self.bars.lock() {
-            if let Some(bar) = bars.get(&idx) {
-                bar.set_message(format!("at {seconds:.1} s"));
+        let Ok(mut t) = self.tracks.lock() else {
+            return;
+        };
+        let Some(track) = t.get_mut(&idx) else {
+            return;
+        };
+        if let Some(bar) = &track.bar {
+            if track.duration.is_some() {
+                bar.set_position((seconds * TICKS) as u64);
             }
+            bar.set_message(format!("at {seconds:.1} s"));
+            return;
+        }
+        // No terminal: a heartbeat line now and then.
+        if track.last_beat.elapsed() >= self.every {
+            track.last_beat = Instant::now();
+            let of = track.duration.map_or(String::new(), |d| {
+                format!(
+                    " of {d:.1} s ({:.0}%)",
+                    (100.0 * seconds / d).clamp(0.0, 100.0)
+                )
+            });
+            eprintln!("framesift: {}: at {seconds:.1} s{of}", track.name);
         }
     }
 
     fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
-        if let Ok(mut bars) = self.bars.lock() {
-            if let Some(bar) = bars.remove(&idx) {
+        if let Ok(mut t) = self.tracks.lock() {
+            if let Some(bar) = t.remove(&idx).and_then(|t| t.bar) {
                 bar.finish_and_clear();
+            }
+        }
+        if let Ok(o) = self.overall.lock() {
+            if let Some(bar) = o.as_ref() {
+                bar.inc(1);
             }
         }
         if report.resumed {

@@ -66,10 +66,8 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<u8> {
         items: a.inputs.clone(),
         ..run.inputs.clone()
     };
-    let display = Display::new(run.quiet);
+    let display = Display::new(run.print.quiet);
     let outcome =
         workflow::sample_scenes(&inputs, &a.output, &run.cfg, &scene, &run.batch, &display)?;
-    Ok(conclude(
-        &outcome, &a.output, run.stats, run.quiet, &display,
-    ))
+    Ok(conclude(&outcome, &a.output, run.print, &display))
 }

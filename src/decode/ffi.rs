@@ -98,3 +98,28 @@ pub fn index_end(input: &mut ff::format::context::Input, index: usize) -> Option
         end
     }
 }
+
+/// Copies the display matrix (rotation) of `from` to `to`, so a remuxed or
+/// re-encoded clip is shown turned as its source is. Nothing when `from`
+/// has none.
+pub fn copy_display_matrix(
+    from: &ff::format::stream::Stream<'_>,
+    to: &mut ff::format::stream::StreamMut<'_>,
+) {
+    let kind = ffi::AVPacketSideDataType::AV_PKT_DATA_DISPLAYMATRIX;
+    // SAFETY: both streams are valid for the calls' duration; the source
+    // pointer and size come from FFmpeg and are read only; the new side
+    // data buffer is allocated by FFmpeg with `size` bytes, owned by `to`,
+    // and filled with exactly `size` bytes.
+    unsafe {
+        let mut size: usize = 0;
+        let src = ffi::av_stream_get_side_data(from.as_ptr(), kind, &mut size);
+        if src.is_null() || size == 0 {
+            return;
+        }
+        let dst = ffi::av_stream_new_side_data(to.as_mut_ptr(), kind, size);
+        if !dst.is_null() {
+            std::ptr::copy_nonoverlapping(src, dst, size);
+        }
+    }
+}

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 use ffi::NOPTS;
 
-pub use ffi::set_colorspace;
+pub use ffi::{copy_display_matrix, set_colorspace};
 
 /// Which frames are decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -72,6 +72,154 @@ pub struct VideoInfo {
     pub frames: Option<u64>,
     /// Presentation time of the stream's start, in seconds.
     pub start_time_s: f64,
+    /// How the container says the picture is shown (a phone's display
+    /// matrix): degrees to turn clockwise, after a mirror when `flip`.
+    #[serde(default)]
+    pub orientation: Orientation,
+}
+
+/// A display matrix reduced to what players do with it: a horizontal
+/// mirror (when the matrix's determinant is negative), then a clockwise
+/// turn by 0, 90, 180 or 270 degrees (the angle rounded as ffmpeg's
+/// `autorotate` rounds it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Orientation {
+    /// Clockwise degrees: 0, 90, 180 or 270.
+    pub rotate: u16,
+    /// Mirror left–right before turning.
+    pub flip: bool,
+}
+
+impl Orientation {
+    /// No turn, no mirror.
+    pub fn is_identity(&self) -> bool {
+        self.rotate == 0 && !self.flip
+    }
+
+    /// From a display matrix's nine 32-bit values (16.16 fixed point for
+    /// the 2×2 part), as FFmpeg stores it.
+    pub fn from_display_matrix(m: &[i32; 9]) -> Orientation {
+        let f = |v: i32| f64::from(v) / 65536.0;
+        let (a, b, c, d) = (f(m[0]), f(m[1]), f(m[3]), f(m[4]));
+        let flip = a * d - b * c < 0.0;
+        // A mirrored matrix: undo the mirror (negate the first column)
+        // before reading the angle.
+        let (a, c) = if flip { (-a, -c) } else { (a, c) };
+        let (sx, sy) = (a.hypot(c), b.hypot(d));
+        if sx == 0.0 || sy == 0.0 {
+            return Orientation::default();
+        }
+        // av_display_rotation_get() is −atan2(b, a); ffmpeg turns the
+        // picture by its negation, clockwise.
+        let theta = (b / sy).atan2(a / sx).to_degrees().round();
+        let k = (theta / 90.0).round();
+        let rotate = if (theta - 90.0 * k).abs() < 1.0 {
+            ((k as i64).rem_euclid(4) * 90) as u16
+        } else {
+            0 // an angle players do not turn by either
+        };
+        Orientation { rotate, flip }
+    }
+
+    /// `image` as it is shown.
+    pub fn apply(&self, image: image::RgbImage) -> image::RgbImage {
+        use image::imageops;
+        let image = if self.flip {
+            imageops::flip_horizontal(&image)
+        } else {
+            image
+        };
+        match self.rotate {
+            90 => imageops::rotate90(&image),
+            180 => imageops::rotate180(&image),
+            270 => imageops::rotate270(&image),
+            _ => image,
+        }
+    }
+}
+
+#[cfg(test)]
+mod orientation_tests {
+    use super::Orientation;
+
+    /// av_display_rotation_set(m, angle): angle anticlockwise.
+    fn matrix(angle_deg: f64, mirror: bool) -> [i32; 9] {
+        let r = angle_deg.to_radians();
+        let (c, s) = (r.cos(), r.sin());
+        let fix = |v: f64| (v * 65536.0).round() as i32;
+        let mut m = [fix(c), fix(-s), 0, fix(s), fix(c), 0, 0, 0, 1 << 30];
+        if mirror {
+            m[0] = -m[0];
+            m[3] = -m[3];
+        }
+        m
+    }
+
+    #[test]
+    fn display_matrices_give_ffmpegs_turns() {
+        // -display_rotation 90 (anticlockwise) is shown turned 270° clockwise.
+        assert_eq!(
+            Orientation::from_display_matrix(&matrix(90.0, false)).rotate,
+            270
+        );
+        assert_eq!(
+            Orientation::from_display_matrix(&matrix(-90.0, false)).rotate,
+            90
+        );
+        assert_eq!(
+            Orientation::from_display_matrix(&matrix(180.0, false)).rotate,
+            180
+        );
+        assert!(Orientation::from_display_matrix(&matrix(0.0, false)).is_identity());
+        let m = Orientation::from_display_matrix(&matrix(0.0, true));
+        assert!(m.flip && m.rotate == 0);
+    }
+
+    #[test]
+    fn turning_swaps_the_sides() {
+        let img = image::RgbImage::new(64, 36);
+        let o = Orientation {
+            rotate: 90,
+            flip: false,
+        };
+        assert_eq!(o.apply(img).dimensions(), (36, 64));
+    }
+}
+
+/// How long the video in the local file `path` lasts, as its container
+/// says, without decoding anything (for progress and ETA). `None` for
+/// URLs, pipes and containers that do not say.
+pub fn probe_duration(path: &str) -> Option<f64> {
+    if is_url(path) || !std::path::Path::new(path).is_file() {
+        return None;
+    }
+    let ictx = ff::format::input(&path).ok()?;
+    (ictx.duration() > 0).then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE))
+}
+
+/// The orientation `stream`'s display matrix gives (none without one).
+fn orientation_of(stream: &ff::format::stream::Stream<'_>) -> Orientation {
+    for side in stream.side_data() {
+        if side.kind() != ff::codec::packet::side_data::Type::DisplayMatrix {
+            continue;
+        }
+        let data = side.data();
+        if data.len() < 36 {
+            continue;
+        }
+        let mut m = [0i32; 9];
+        for (i, v) in m.iter_mut().enumerate() {
+            let b = [
+                data[4 * i],
+                data[4 * i + 1],
+                data[4 * i + 2],
+                data[4 * i + 3],
+            ];
+            *v = i32::from_ne_bytes(b);
+        }
+        return Orientation::from_display_matrix(&m);
+    }
+    Orientation::default()
 }
 
 /// One decoded frame and where it sits in the stream.
@@ -184,6 +332,7 @@ impl VideoSource {
                 input: input.to_string(),
             })?;
         let stream_index = stream.index();
+        let orientation = orientation_of(&stream);
         let time_base = stream.time_base();
         let start_pts = match stream.start_time() {
             NOPTS => 0,
@@ -227,6 +376,7 @@ impl VideoSource {
             duration_s: stream_duration.or(container_duration),
             frames: info_frames,
             start_time_s: pts_seconds(start_pts, time_base),
+            orientation,
         };
         ffi::set_stream_discard(&mut ictx, stream_index, opts.mode == DecodeMode::Keyframes);
         if opts.seek_to_s > 0.0 {

@@ -112,6 +112,7 @@ pub fn sample_images(
         duration_s: timed.last().map(|t| t.1),
         frames: Some(timed.len() as u64),
         start_time_s: 0.0,
+        orientation: Default::default(),
     };
     sink.begin(folder, &info)?;
     let mut report = VideoReport {

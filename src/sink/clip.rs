@@ -167,6 +167,9 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
             .add_stream(ff::encoder::find(ff::codec::Id::None))
             .map_err(|e| e.to_string())?;
         ost.set_parameters(ist.parameters());
+        if idx == vi {
+            crate::decode::copy_display_matrix(&ist, &mut ost);
+        }
         let out_index = ost.index();
         clear_codec_tag(&mut octx, out_index);
         map[idx] = Some((out_index, ist.time_base()));
@@ -382,6 +385,13 @@ fn precise(
     dict.set("crf", "18");
     let mut enc = enc.open_with(dict).map_err(|e| e.to_string())?;
     ost.set_parameters(&enc);
+    // The picture is encoded as decoded: the clip carries the source's
+    // display matrix, so players turn it as they turn the source.
+    if let Ok(ictx) = ff::format::input(&input) {
+        if let Some(ist) = ictx.streams().best(Type::Video) {
+            crate::decode::copy_display_matrix(&ist, &mut ost);
+        }
+    }
     // Audio: a second demuxer over the same span, packets copied.
     let mut audio = AudioCopy::open(input, &mut octx, stream_start + start)?;
     octx.write_header().map_err(|e| e.to_string())?;

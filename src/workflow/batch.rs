@@ -167,6 +167,7 @@ impl<'a> Batch<'a> {
         let (jobs, input_errors) = inputs.plan(out);
         let fingerprints = self.fingerprints();
         let done = self.previous_results(&jobs, out, &fingerprints)?;
+        self.observer.planned(jobs.len());
         for e in &input_errors {
             self.observer.notice(&format!("framesift: error: {e}"));
         }
@@ -202,6 +203,7 @@ impl<'a> Batch<'a> {
             results.into_iter().map(|(r, v)| (r, v.flatten())).unzip();
         for (r, job) in reports.iter_mut().zip(&jobs) {
             r.output_dir = Some(job.output_dir.clone());
+            *r = std::mem::take(r).with_counts();
         }
         let summary_error = writer.write(Some(&reports)).err().map(|e| e.to_string());
         if let Some(e) = &summary_error {
@@ -338,10 +340,13 @@ impl Observer for SummaryWriter<'_> {
     fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
         self.observer.finished(idx, job, report);
         if let Ok(mut r) = self.reports.lock() {
-            r[idx] = Some(VideoReport {
-                output_dir: Some(job.output_dir.clone()),
-                ..report.clone()
-            });
+            r[idx] = Some(
+                VideoReport {
+                    output_dir: Some(job.output_dir.clone()),
+                    ..report.clone()
+                }
+                .with_counts(),
+            );
         }
         if let Err(e) = self.write(None) {
             self.observer.notice(&format!("framesift: error: {e}"));
@@ -349,5 +354,11 @@ impl Observer for SummaryWriter<'_> {
     }
     fn notice(&self, message: &str) {
         self.observer.notice(message);
+    }
+    fn planned(&self, jobs: usize) {
+        self.observer.planned(jobs);
+    }
+    fn duration(&self, idx: usize, seconds: f64) {
+        self.observer.duration(idx, seconds);
     }
 }

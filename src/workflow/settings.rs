@@ -40,6 +40,8 @@ pub struct CandidateSettings {
     pub start_time_s: f64,
     /// Stop after this time (seconds).
     pub end_time_s: Option<f64>,
+    /// Turn frames upright by the video's display matrix.
+    pub autorotate: bool,
 }
 
 impl Default for CandidateSettings {
@@ -49,6 +51,7 @@ impl Default for CandidateSettings {
             fps: 2.0,
             start_time_s: 0.0,
             end_time_s: None,
+            autorotate: true,
         }
     }
 }
@@ -64,6 +67,7 @@ impl CandidateSettings {
             fps: (self.frames == CandidateFrames::Rate).then_some(self.fps),
             start_time_s: self.start_time_s,
             end_time_s: self.end_time_s,
+            autorotate: self.autorotate,
             buffer: BufferConfig::of(BufferKind::Passthrough),
             gate: GateConfig::Pass,
             ..SampleConfig::default()
