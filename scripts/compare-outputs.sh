@@ -8,7 +8,9 @@
 # Compared: frames.jsonl, segments.jsonl, cuts.json, diversity.json (the
 # manifests; summary.json carries timings and the version, so it is left
 # out). Prints one line per command and video, and the time ratio NEW/OLD.
+# ONLY=manifests or ONLY=time runs one half.
 set -euo pipefail
+only=${ONLY:-all}
 old=$1 new=$2 work=$3
 shift 3
 videos=("$@")
@@ -21,6 +23,7 @@ commands=(
 mkdir -p "$work"
 differ=0
 for c in "${commands[@]}"; do
+  [ "$only" = time ] && break
   tag=$(echo "$c" | tr ' ' '_' | tr -d '-')
   for v in "${videos[@]}"; do
     for side in old new; do
@@ -48,6 +51,7 @@ done
 # Time ratios on the first video: median of 3 alternating pairs per command.
 v=${videos[0]}
 for c in "${commands[@]}"; do
+  [ "$only" = manifests ] && break
   ratios=()
   for _ in 1 2 3; do
     t0=$(date +%s.%N)

@@ -205,10 +205,14 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
             if dts_t >= to {
                 video_done = true; // later packets all show at or after `to`
             }
-            // Pictures shown before the key frame but sent after it are an
-            // open GOP's leading pictures: they reference the GOP before,
-            // which the clip does not hold, so they cannot be decoded.
-            if t < to && base.is_some_and(|b| t >= b) {
+            // The clip ends in decode order, as ffmpeg's `-t` does: a
+            // B-frame shown just before `to` references a picture shown
+            // after it, which must come along (the clip may show a few
+            // frames past `to`, as it starts at the key frame before
+            // `from`). Pictures shown before the key frame but sent after
+            // it are an open GOP's leading pictures: they reference the GOP
+            // before, which the clip does not hold, so they are left out.
+            if dts_t < to && base.is_some_and(|b| t >= b) {
                 if let Some(b) = base {
                     for p in dts.fill(packet) {
                         write_shifted(p, out, tb, b, &mut octx)?;
