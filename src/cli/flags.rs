@@ -542,6 +542,14 @@ pub struct EmbedFlags {
     )]
     pub clip_model: String,
 
+    #[command(flatten)]
+    pub batch: ClipBatchFlag,
+}
+
+/// How many images CLIP embeds at once (`embed`, `select`, `segment` and
+/// the `clip` command's gate).
+#[derive(Debug, Clone, Args)]
+pub struct ClipBatchFlag {
     /// Images per CLIP forward pass.
     #[arg(long, value_name = "N", default_value_t = 32,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -616,10 +624,8 @@ pub struct ClipArgs {
     )]
     pub neg_margin: f32,
 
-    /// Frames embedded per forward pass.
-    #[arg(long = "batch-size", value_name = "N", default_value_t = 32,
-          value_parser = clap::value_parser!(u32).range(1..), help_heading = "CLIP gate")]
-    pub clip_batch_size: u32,
+    #[command(flatten, next_help_heading = "CLIP gate")]
+    pub batch: ClipBatchFlag,
 
     /// CLIP model: folder, Hugging Face repo id, or ViT-B-32 (= openai/clip-vit-base-patch32).
     #[arg(

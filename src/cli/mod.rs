@@ -173,7 +173,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 pos_margin: a.pos_margin,
                 neg_margin: a.neg_margin,
                 model_name: a.model_name.clone(),
-                batch_size: a.clip_batch_size as usize,
+                batch_size: a.batch.batch_size as usize,
             };
             run.cfg.gate = std::mem::take(&mut run.cfg.gate).then(clip);
             run.execute(std::slice::from_ref(&a.video_path), &a.output_path)
@@ -373,7 +373,7 @@ pub(crate) fn embedder(flags: &EmbedFlags) -> anyhow::Result<EmbedderConfig> {
     Ok(EmbedderConfig::from_flag(
         &flags.kind,
         &flags.clip_model,
-        flags.batch_size as usize,
+        flags.batch.batch_size as usize,
     )?)
 }
 
