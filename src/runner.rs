@@ -23,9 +23,6 @@ pub trait Observer: Sync {
     fn notice(&self, _message: &str) {}
     /// The run has `jobs` jobs (called once, before any starts).
     fn planned(&self, _jobs: usize) {}
-    /// Job `idx`'s video lasts `seconds`, when its container says so
-    /// (called after `started`, before its progress).
-    fn duration(&self, _idx: usize, _seconds: f64) {}
 }
 
 /// An observer that does nothing.
@@ -83,11 +80,6 @@ pub fn run_jobs_with<T: Send>(
                     break; // interrupted: start nothing new
                 }
                 observer.started(idx, job);
-                if job.kind == JobKind::Video {
-                    if let Some(d) = crate::decode::probe_duration(&job.input) {
-                        observer.duration(idx, d);
-                    }
-                }
                 let (report, value) = work(job, &cfg, &|t| observer.progress(idx, t));
                 observer.finished(idx, job, &report);
                 if let Ok(mut r) = results.lock() {

@@ -8,15 +8,27 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use framesift::workflow::{Job, Observer, ThresholdSource, VideoReport};
+use framesift::workflow::{probe_duration, Job, Observer, ThresholdSource, VideoReport};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// One running video.
 struct Track {
     name: String,
+    input: String,
     bar: Option<ProgressBar>,
-    duration: Option<f64>,
+    /// The video's duration: probed when first needed (`None` inside:
+    /// the container does not say).
+    duration: Option<Option<f64>>,
     last_beat: Instant,
+}
+
+impl Track {
+    /// The video's duration, probed once, and only for a bar or a
+    /// heartbeat (a short run never pays for the probe).
+    fn duration(&mut self) -> Option<f64> {
+        let input = &self.input;
+        *self.duration.get_or_insert_with(|| probe_duration(input))
+    }
 }
 
 /// Shows what the runner is doing.
@@ -93,37 +105,34 @@ impl Observer for Display {
     }
 
     fn started(&self, idx: usize, job: &Job) {
-        let bar = self.multi.as_ref().map(|multi| {
-            let bar = multi.add(ProgressBar::new_spinner());
-            bar.set_style(style("{spinner} {prefix} {msg} [{elapsed}]"));
-            bar.set_prefix(name_of(job));
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        if let Ok(mut t) = self.tracks.lock() {
-            t.insert(
-                idx,
-                Track {
-                    name: name_of(job),
-                    bar,
-                    duration: None,
-                    last_beat: Instant::now(),
-                },
-            );
-        }
-    }
-
-    fn duration(&self, idx: usize, seconds: f64) {
-        if let Ok(mut t) = self.tracks.lock() {
-            if let Some(track) = t.get_mut(&idx) {
-                track.duration = Some(seconds);
-                if let Some(bar) = &track.bar {
-                    bar.set_length((seconds * TICKS).ceil() as u64);
+        let mut track = Track {
+            name: name_of(job),
+            input: job.input.clone(),
+            bar: None,
+            duration: None,
+            last_beat: Instant::now(),
+        };
+        if let Some(multi) = &self.multi {
+            let bar = match track.duration() {
+                Some(d) => {
+                    let bar = multi.add(ProgressBar::new((d * TICKS).ceil() as u64));
                     bar.set_style(style(
                         "{prefix} [{bar:30}] {percent:>3}% {msg} [{elapsed}, ETA {eta}]",
                     ));
+                    bar
                 }
-            }
+                None => {
+                    let bar = multi.add(ProgressBar::new_spinner());
+                    bar.set_style(style("{spinner} {prefix} {msg} [{elapsed}]"));
+                    bar
+                }
+            };
+            bar.set_prefix(track.name.clone());
+            bar.enable_steady_tick(Duration::from_millis(120));
+            track.bar = Some(bar);
+        }
+        if let Ok(mut t) = self.tracks.lock() {
+            t.insert(idx, track);
         }
     }
 
@@ -142,7 +151,7 @@ impl Observer for Display {
             return;
         };
         if let Some(bar) = &track.bar {
-            if track.duration.is_some() {
+            if bar.length().is_some() {
                 bar.set_position((seconds * TICKS) as u64);
             }
             bar.set_message(format!("at {seconds:.1} s"));
@@ -151,7 +160,7 @@ impl Observer for Display {
         // No terminal: a heartbeat line now and then.
         if track.last_beat.elapsed() >= self.every {
             track.last_beat = Instant::now();
-            let of = track.duration.map_or(String::new(), |d| {
+            let of = track.duration().map_or(String::new(), |d| {
                 format!(
                     " of {d:.1} s ({:.0}%)",
                     (100.0 * seconds / d).clamp(0.0, 100.0)

@@ -187,8 +187,9 @@ mod orientation_tests {
 }
 
 /// How long the video in the local file `path` lasts, as its container
-/// says, without decoding anything (for progress and ETA). `None` for
-/// URLs, pipes and containers that do not say.
+/// says (for progress and ETA; opening a container reads its headers and
+/// may decode a few frames, so callers probe only when they will show
+/// it). `None` for URLs, pipes and containers that do not say.
 pub fn probe_duration(path: &str) -> Option<f64> {
     if is_url(path) || !std::path::Path::new(path).is_file() {
         return None;

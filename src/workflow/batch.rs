@@ -358,7 +358,4 @@ impl Observer for SummaryWriter<'_> {
     fn planned(&self, jobs: usize) {
         self.observer.planned(jobs);
     }
-    fn duration(&self, idx: usize, seconds: f64) {
-        self.observer.duration(idx, seconds);
-    }
 }

@@ -52,6 +52,7 @@ pub use settings::{
     SegmentOutputs, SegmentSettings, SelectSettings,
 };
 
+pub use crate::decode::probe_duration;
 pub use crate::input::{Job, JobKind};
 pub use crate::pipeline::VideoReport;
 pub use crate::runner::{Observer, Silent};
