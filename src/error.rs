@@ -81,6 +81,15 @@ pub enum Error {
         /// Where it looked, or what failed.
         reason: String,
     },
+    /// The output folder is not a folder and cannot become one (checked
+    /// once, before any video).
+    #[error("{}: {reason}", path.display())]
+    OutputFolder {
+        /// The output folder as given.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// The time window asked for lies outside the video.
     #[error("{input}: {reason}")]
     Window {

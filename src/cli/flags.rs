@@ -54,7 +54,6 @@ pub fn flag_for(key: &str) -> String {
         "api_key" => "summary-api-key",
         "keyframes" => "max-keyframes",
         "workers" | "n_workers" => return "-j".into(),
-        "output" => return "the output folder".into(),
         other => return format!("--{}", other.replace('_', "-")),
     };
     format!("--{flag}")

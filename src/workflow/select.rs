@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::gate::GateConfig;
 use crate::input::Job;
 use crate::pipeline::{sample_video_traced, PassOptions, VideoReport};
-use crate::runner::{failed, run_job_pass, run_jobs_with, Observer, Silent};
+use crate::runner::{failed, run_job_pass, Observer};
 use crate::scenes::{plan, SceneConfig, SceneFrame, VideoFrames};
 use crate::segment::{detect_seams, Seam, SegmentConfig};
 use crate::select::{select_frames_seeded, write_report, Diversity, Selection};
@@ -304,31 +304,26 @@ fn global(
     embedder: &Arc<dyn Embedder>,
     tables: &Mutex<Vec<(String, Vec<Diversity>)>>,
 ) -> Result<Outcome> {
-    crate::decode::init(run.sampling.debug || run.run.debug)?;
-    super::batch::check_output(out)?;
-    let (jobs, _) = inputs.plan(out);
-    let embedded = run_jobs_with(
-        &jobs,
-        run.sampling,
-        run.run.worker_count(),
-        &Silent,
-        &|job, cfg, progress| match embed_candidates(
-            &job.input,
-            cfg,
-            embedder,
-            settings.keep_transitions,
-            progress,
-        ) {
-            Ok(p) => (p.report.clone(), Some(p)),
-            Err(e) => (failed(job, e.to_string(), 0.0), None),
+    let (jobs, embedded) = run.first_pass(
+        inputs,
+        out,
+        &|job, cfg, progress| {
+            embed_candidates(
+                &job.input,
+                cfg,
+                embedder,
+                settings.keep_transitions,
+                progress,
+            )
         },
-    );
+        |p: &Pass1| p.report.clone(),
+    )?;
     let mut ok: Vec<Pass1> = Vec::new();
     let mut passes: HashMap<String, VideoReport> = HashMap::new();
     for (report, pass) in embedded {
         match pass {
-            Some(Some(p)) => ok.push(p),
-            _ => {
+            Some(p) => ok.push(p),
+            None => {
                 passes.insert(report.input.clone(), report);
             }
         }
@@ -345,14 +340,7 @@ fn global(
     if let Some(signal) = crate::cancel::stop_requested() {
         run.observer
             .notice("framesift: interrupted before the selection; nothing written");
-        return Ok(Outcome {
-            jobs,
-            reports: Vec::new(),
-            values: Vec::new(),
-            input_errors: Vec::new(),
-            summary_error: None,
-            interrupted: Some(signal),
-        });
+        return Ok(Outcome::interrupted_early(jobs, signal));
     }
     let (selection, report) = select_frames_seeded(&all, &settings.select, &seeds)?;
     write_report(out, &report)?;

@@ -249,11 +249,7 @@ pub struct SegmentSettings {
 impl SegmentSettings {
     /// The sampling settings of the pass.
     pub fn sample_config(&self) -> SampleConfig {
-        SampleConfig {
-            format: self.output.format,
-            quality: self.output.quality,
-            ..self.candidates.traced_config()
-        }
+        self.output.apply(self.candidates.traced_config())
     }
 
     /// Checks every value; the error names the setting.
