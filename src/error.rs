@@ -73,6 +73,15 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
+    /// The TransNetV2 weights are missing, wrong or unreadable (a
+    /// settings error: nothing was run).
+    #[error("{path}: TransNetV2 weights: {reason}")]
+    Weights {
+        /// The weights file.
+        path: String,
+        /// What is wrong, and how to get the right file.
+        reason: String,
+    },
     /// Keyword capture found no usable subtitles for a video.
     #[error("{input}: {reason}")]
     Subtitles {

@@ -43,6 +43,7 @@ pub mod scenes;
 pub mod segment;
 pub mod select;
 pub mod settings;
+pub mod shots;
 pub mod sink;
 pub mod stats;
 pub mod summary;

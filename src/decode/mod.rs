@@ -8,6 +8,8 @@
 
 mod ffi;
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::path::Path;
 
 use ffmpeg_next as ff;
@@ -274,6 +276,16 @@ pub struct VideoSource {
     done: bool,
     consecutive_read_errors: u32,
     last_pts: Option<i64>,
+    /// The container times packets by frame slot (AVI: a packet's decode
+    /// time is its index), so sorted decode times are display times.
+    slot_container: bool,
+    /// Set once a packet arrives with a decode time but no presentation
+    /// time (AVI with B-frames): the container's times are then frame
+    /// slots in decode order, so frames take theirs from `slots`.
+    slotted: bool,
+    /// Decode times of the packets sent to the decoder and not yet
+    /// answered by a frame, smallest first (only while `slotted`).
+    slots: BinaryHeap<Reverse<i64>>,
 }
 
 /// Initialises FFmpeg once and silences its own logging (framesift reports
@@ -387,6 +399,7 @@ impl VideoSource {
             // dropping early frames gives the same frames, only slower.
             let _ = ictx.seek(target, ..target);
         }
+        let slot_container = ictx.format().name().split(',').any(|n| n == "avi");
         let mut source = VideoSource {
             input_name: input.to_string(),
             ictx,
@@ -403,6 +416,9 @@ impl VideoSource {
             done: false,
             consecutive_read_errors: 0,
             last_pts: None,
+            slot_container,
+            slotted: false,
+            slots: BinaryHeap::new(),
         };
         if let (Some(len), Some(end)) = (file_len, ffi::index_end(&mut source.ictx, stream_index)) {
             if end > len {
@@ -496,12 +512,20 @@ impl VideoSource {
                         self.packet.set_pts(Some(pts));
                         self.packet.set_dts(Some(pts));
                     }
+                    if self.packet.pts().is_none() && self.slot_container {
+                        self.slotted = true;
+                    }
                     if self.mode == DecodeMode::Keyframes && !self.packet.is_key() {
                         continue;
                     }
                     self.stats.packets_decoded += 1;
                     match self.decoder.send_packet(&self.packet) {
-                        Ok(()) => return,
+                        Ok(()) => {
+                            if let (true, Some(dts)) = (self.slotted, self.packet.dts()) {
+                                self.slots.push(Reverse(dts));
+                            }
+                            return;
+                        }
                         Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {
                             // Decoder full: the caller drains it first. The
                             // packet is lost otherwise, so count it.
@@ -534,11 +558,16 @@ impl VideoSource {
     fn finish_frame(&mut self, frame: ff::frame::Video) -> Option<DecodedFrame> {
         let decode_index = self.stats.frames_decoded;
         self.stats.frames_decoded += 1;
+        // Frames of a slotted stream come out in display order, one per
+        // packet: the k-th frame out shows the k-th smallest slot. (The
+        // decoder's own best-effort time is the decode time of the packet
+        // that released the frame: late by the B-frame delay.)
+        let slot = self.slots.pop().map(|Reverse(dts)| dts);
         if frame.is_corrupt() {
             self.note_error(format!("corrupt frame #{decode_index}"));
             return None;
         }
-        let pts = match frame.pts().or_else(|| frame.timestamp()) {
+        let pts = match slot.or_else(|| frame.pts()).or_else(|| frame.timestamp()) {
             Some(p) => p,
             None => {
                 // Still none (the decoder dropped it): continue from the

