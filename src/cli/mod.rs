@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use framesift::settings::{
     split_prompts, BatchSettings, BufferConfig, BufferKind, CandidateFrames, CandidateSettings,
     ConfigFile, EmbedSettings, EmbedderConfig, GateConfig, KeywordConfig, OutputSettings,
-    SampleConfig, SaveFormat, SummaryConfig,
+    Detector, SampleConfig, SaveFormat, ShotSettings, SummaryConfig,
 };
 use framesift::workflow::{self, Inputs, Outcome};
 
@@ -364,6 +364,20 @@ pub(crate) fn output(o: &OutputFlags) -> OutputSettings {
             avoid_dot: o.avoid_dot,
             include_filename: o.include_filename,
         },
+    }
+}
+
+/// The shot detector the flags name.
+pub(crate) fn shots(f: &flags::DetectorFlags) -> ShotSettings {
+    ShotSettings {
+        detector: match f.detector.as_str() {
+            "transnetv2" => Detector::Transnetv2,
+            "ensemble" => Detector::Ensemble,
+            _ => Detector::Builtin,
+        },
+        transnet_weights: f.transnet_weights.clone(),
+        cut_threshold: f.transnet_cut,
+        transition_threshold: f.transnet_transition,
     }
 }
 

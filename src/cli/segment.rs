@@ -6,7 +6,7 @@ use framesift::workflow::{self, Inputs};
 
 use super::flags::SegmentArgs;
 use super::progress::Display;
-use super::{batch, candidates, conclude, embedder, output, Print};
+use super::{batch, candidates, conclude, embedder, output, shots, Print};
 
 /// Runs `framesift segment`.
 pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
@@ -33,6 +33,7 @@ pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
             spool_mib: a.spool_mib,
         },
         output: output(&a.out),
+        shots: shots(&a.shots),
     };
     let quiet = a.run.batch.quiet;
     let print = Print::from_flags(&a.run, false);

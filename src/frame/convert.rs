@@ -105,3 +105,71 @@ impl RgbConverter {
         RgbImage::from_raw(w, h, packed).ok_or_else(|| "bad RGB buffer size".to_string())
     }
 }
+
+/// Scales decoded frames down to a small packed RGB24 picture the way the
+/// ffmpeg CLI's `-s WxH -pix_fmt rgb24` does (bicubic swscale, the frame's
+/// own colour matrix and range; untagged frames BT.601), so a model fed
+/// these frames sees the very pixels its reference implementation saw.
+pub struct SmallRgb {
+    width: u32,
+    height: u32,
+    scaler: Option<(Key, Scaler)>,
+    out: Option<ff::frame::Video>,
+}
+
+// SAFETY: as for RgbConverter: owned exclusively, used through `&mut self`.
+unsafe impl Send for SmallRgb {}
+
+impl SmallRgb {
+    /// A scaler to `width`×`height`.
+    pub fn new(width: u32, height: u32) -> Self {
+        Self {
+            width,
+            height,
+            scaler: None,
+            out: None,
+        }
+    }
+
+    /// Writes `frame` scaled to the target size into `buf` (cleared first),
+    /// `width·height·3` bytes, rows packed.
+    pub fn convert(&mut self, frame: &ff::frame::Video, buf: &mut Vec<u8>) -> Result<(), String> {
+        let (w, h) = (frame.width(), frame.height());
+        if w == 0 || h == 0 || frame.format() == Pixel::None {
+            return Err("empty frame".into());
+        }
+        let key = Key {
+            format: frame.format(),
+            width: w,
+            height: h,
+            space: ff::ffi::AVColorSpace::from(frame.color_space()) as i32,
+            full_range: is_full_range(frame),
+        };
+        if self.scaler.as_ref().map(|(k, _)| *k) != Some(key) {
+            let mut scaler = Scaler::get(
+                key.format,
+                w,
+                h,
+                Pixel::RGB24,
+                self.width,
+                self.height,
+                Flags::BICUBIC,
+            )
+            .map_err(|e| format!("no conversion from {:?}: {e}", key.format))?;
+            set_colorspace(&mut scaler, key.space, key.full_range);
+            self.scaler = Some((key, scaler));
+            self.out = None;
+        }
+        let out = self.out.get_or_insert_with(ff::frame::Video::empty);
+        let (_, scaler) = self.scaler.as_mut().ok_or("no scaler")?;
+        scaler.run(frame, out).map_err(|e| e.to_string())?;
+        let stride = out.stride(0);
+        let data = out.data(0);
+        let row = self.width as usize * 3;
+        buf.clear();
+        for y in 0..self.height as usize {
+            buf.extend_from_slice(&data[y * stride..y * stride + row]);
+        }
+        Ok(())
+    }
+}

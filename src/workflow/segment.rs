@@ -13,13 +13,16 @@ use crate::config::SampleConfig;
 use crate::embed::Embedder;
 use crate::error::Result;
 use crate::input::Job;
-use crate::pipeline::{sample_video_traced, PassOptions, VideoReport};
+use crate::frame::FrameChange;
+use crate::pipeline::{sample_video_pass, sample_video_traced, PassOptions, VideoReport};
 use crate::runner::{failed, Observer};
-use crate::segment::{segment as find_segments, Segmentation};
+use crate::segment::{build_segments, segment as find_segments, Segmentation};
+use crate::shots::transnet::TransNetV2;
+use crate::shots::{ensemble, load_model, seams_from, Detector, FrameScore};
 use crate::sink::{
     draw_grid, plot_scores, thumbnail, write_atomic, write_clip, write_cuts, write_scores,
     write_segments, ClipMode, EmbeddedFrame, EmbeddingSink, ImageFormat, KeyframeSink,
-    SegmentRecord, SpoolSink,
+    SegmentRecord, Sink, SpoolSink,
 };
 
 /// Thumbnail height in the keyframe grid.
@@ -38,8 +41,9 @@ pub fn segment(
     let cfg = settings.sample_config();
     let run = Batch::new("segment", &cfg, settings, batch, observer)?;
     let embedder = load_embedder(&settings.embedder)?;
+    let model = load_model(&settings.shots)?;
     run.run(inputs, out, &|job, cfg, progress| {
-        let outcome = segment_job(job, cfg, &embedder, settings, progress);
+        let outcome = segment_job(job, cfg, &embedder, model.as_deref(), settings, progress);
         (
             outcome.unwrap_or_else(|e| failed(job, e.to_string(), 0.0)),
             (),
@@ -56,28 +60,92 @@ pub struct Segmented {
     pub times: Vec<f64>,
     /// Seams, scores, segments and their keyframes (indices into `times`).
     pub segmentation: Segmentation,
+    /// TransNetV2's scores of every frame (empty for the built-in).
+    pub scores: Vec<FrameScore>,
 }
 
-/// Segments one video in memory: no keyframes, clips or files.
+/// Segments one video in memory: no keyframes, clips or files. `model`
+/// is [`load_model`]'s for `settings.shots` (None for the built-in).
 pub fn segment_video(
     input: &str,
     settings: &SegmentSettings,
     embedder: &Arc<dyn Embedder>,
+    model: Option<&TransNetV2>,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<Segmented> {
     settings.validate()?;
     let cfg = settings.sample_config();
     let mut sink = EmbeddingSink::new(embedder.clone());
-    let (report, changes) = sample_video_traced(input, &cfg, &mut sink, progress)?;
+    let (report, changes, scores) = detect_pass(input, &cfg, &mut sink, model, progress)?;
     let times: Vec<f64> = sink.frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = sink.frames.iter().map(|f| f.vector.as_slice()).collect();
     let end = report.end_time(&changes, &times, &cfg);
-    let segmentation = find_segments(&times, &vectors, &changes, end, &settings.segment)?;
+    let segmentation = segments_with(&times, &vectors, &changes, &scores, end, &report, settings)?;
     Ok(Segmented {
         report,
         times,
         segmentation,
+        scores,
     })
+}
+
+/// One decoding pass into `sink`, with the per-frame luma changes and,
+/// when `model` is given, its scores of every frame (computed beside the
+/// pass on another thread).
+fn detect_pass(
+    input: &str,
+    cfg: &SampleConfig,
+    sink: &mut dyn Sink,
+    model: Option<&TransNetV2>,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<(VideoReport, Vec<FrameChange>, Vec<FrameScore>)> {
+    match model {
+        None => {
+            let (report, changes) = sample_video_traced(input, cfg, sink, progress)?;
+            Ok((report, changes, Vec::new()))
+        }
+        Some(m) => {
+            let ((report, changes), scores) = m.beside(|tap| {
+                let pass = PassOptions {
+                    tap: Some(tap),
+                    ..PassOptions::default()
+                };
+                sample_video_pass(input, cfg, &pass, sink, progress)
+            })?;
+            Ok((report, changes, scores))
+        }
+    }
+}
+
+/// The built-in segmentation, then, for another detector, its seams in
+/// place of the built-in's (or beside them: `ensemble`) and the segments
+/// shaped again around them.
+fn segments_with(
+    times: &[f64],
+    vectors: &[&[f32]],
+    changes: &[FrameChange],
+    scores: &[FrameScore],
+    end: f64,
+    report: &VideoReport,
+    settings: &SegmentSettings,
+) -> Result<Segmentation> {
+    let seg = &settings.segment;
+    let mut result = find_segments(times, vectors, changes, end, seg)?;
+    let shots = &settings.shots;
+    if !shots.detector.uses_transnet() {
+        return Ok(result);
+    }
+    let network = seams_from(scores, changes, times, shots);
+    result.detection.seams = match shots.detector {
+        Detector::Ensemble => {
+            // Two and a half frames: the same boundary placed by both.
+            let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps).max(1.0);
+            ensemble(&result.detection.seams, &network, 2.5 / fps)
+        }
+        _ => network,
+    };
+    result.segments = build_segments(times, vectors, &result.detection, end, seg);
+    Ok(result)
 }
 
 /// One video, start to end.
@@ -87,10 +155,11 @@ pub fn segment_job(
     job: &Job,
     cfg: &SampleConfig,
     embedder: &Arc<dyn Embedder>,
+    model: Option<&TransNetV2>,
     settings: &SegmentSettings,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<VideoReport> {
-    let (seg, outs) = (&settings.segment, &settings.outputs);
+    let outs = &settings.outputs;
     // Keep the embedded frames' images (encoded) when keyframes will be
     // written, so no second decoding pass is needed. Only for JPEG: a
     // 1080p PNG is ~7× larger and slower to encode than decoding again.
@@ -105,7 +174,7 @@ pub fn segment_job(
         cfg.quality,
         budget,
     );
-    let (mut report, changes) = sample_video_traced(&job.input, cfg, &mut sink, progress)?;
+    let (mut report, changes, scores) = detect_pass(&job.input, cfg, &mut sink, model, progress)?;
     if report.interrupted {
         return Ok(report); // seams from part of a video would mislead
     }
@@ -114,12 +183,15 @@ pub fn segment_job(
     let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
     let end = report.end_time(&changes, &times, cfg);
-    let result = find_segments(&times, &vectors, &changes, end, seg)?;
+    let result = segments_with(&times, &vectors, &changes, &scores, end, &report, settings)?;
     let dir = &job.output_dir;
     std::fs::create_dir_all(dir)
         .map_err(|e| crate::Error::io(dir, "cannot create output folder", e))?;
     write_cuts(dir, &job.input, &result.detection)?;
     write_scores(dir, &result.detection)?;
+    if !scores.is_empty() {
+        write_frame_scores(dir, &scores)?;
+    }
     if outs.plot {
         plot_scores(&dir.join("scores.svg"), &job.input, &result.detection)?;
     }
@@ -190,6 +262,16 @@ pub fn segment_job(
     Ok(report)
 }
 
+/// `transnet.csv`: every frame's time and TransNetV2 probabilities.
+fn write_frame_scores(dir: &Path, scores: &[FrameScore]) -> Result<()> {
+    let mut text = String::from("seconds,single,many\n");
+    for s in scores {
+        text.push_str(&format!("{:.6},{:.6},{:.6}\n", s.time, s.single, s.many));
+    }
+    let path = dir.join("transnet.csv");
+    write_atomic(&path, text.as_bytes()).map_err(|e| crate::Error::io(&path, "cannot write", e))
+}
+
 /// `12.5s` or `1:02.5`.
 fn short_time(t: f64) -> String {
     if t < 60.0 {
@@ -235,7 +317,7 @@ fn write_keyframes(
     let pass2 = second_pass(cfg);
     let pass = PassOptions {
         only_pts: Some(plan.keys().copied().collect::<BTreeSet<i64>>()),
-        subtitles: None,
+        ..PassOptions::default()
     };
     let mut sink = KeyframeSink::new(&job.output_dir, plan, cfg.format, cfg.quality, THUMB_HEIGHT);
     let (r, _) = crate::pipeline::sample_video_pass(&job.input, &pass2, &pass, &mut sink, &|_| {})?;

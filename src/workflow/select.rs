@@ -260,7 +260,7 @@ fn write_chosen(
     let cfg = second_pass(cfg);
     let pass = PassOptions {
         only_pts: Some(chosen.iter().map(|f| f.meta.pts).collect::<BTreeSet<i64>>()),
-        subtitles: None,
+        ..PassOptions::default()
     };
     let pass2 = if chosen.is_empty() {
         VideoReport::default()

@@ -11,6 +11,7 @@ use crate::embed::EmbedderConfig;
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
 use crate::segment::SegmentConfig;
+use crate::shots::ShotSettings;
 use crate::select::{Method, SelectConfig};
 use crate::sink::{ImageFormat, SaveFormat};
 
@@ -244,6 +245,9 @@ pub struct SegmentSettings {
     pub outputs: SegmentOutputs,
     /// How keyframe images are written (`format`, `quality`).
     pub output: OutputSettings,
+    /// Which shot detector finds the seams (built-in, TransNetV2 or both).
+    #[serde(skip_serializing_if = "ShotSettings::is_default")]
+    pub shots: ShotSettings,
 }
 
 impl SegmentSettings {
@@ -255,7 +259,24 @@ impl SegmentSettings {
     /// Checks every value; the error names the setting.
     pub fn validate(&self) -> Result<()> {
         self.segment.validate()?;
+        self.shots.validate()?;
+        self.shots.check_frames(&self.candidates)?;
         self.sample_config().validate()
+    }
+}
+
+impl ShotSettings {
+    /// Refuses a network detector with key-frame candidates: it reads
+    /// every frame, which key-frame decoding never decodes.
+    pub(crate) fn check_frames(&self, candidates: &CandidateSettings) -> Result<()> {
+        if self.detector.uses_transnet() && candidates.frames == CandidateFrames::Keyframes {
+            return Err(Error::config(
+                "detector",
+                "transnetv2 and ensemble read every frame, and key-frame candidates \
+                 (frames: keyframes) decode only key frames",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -17,23 +17,14 @@ mod weights;
 use std::collections::VecDeque;
 use std::path::Path;
 
+use super::FrameScore;
 use crate::error::{Error, Result};
+use crate::pipeline::{FrameTap, TapFrame};
 
 pub use model::{Profile, FRAME_BYTES, HEIGHT, WIDTH};
 pub use weights::{resolve_weights, WEIGHTS_ENV, WEIGHTS_FILE, WEIGHTS_SHA256};
 
 use model::{Network, CONTEXT, STRIDE, WINDOW};
-
-/// One frame's predictions.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FrameProbability {
-    /// The frame's time (seconds).
-    pub time: f64,
-    /// Probability that a transition happens at this frame.
-    pub single: f32,
-    /// Probability that this frame is part of a transition.
-    pub many: f32,
-}
 
 /// The loaded model.
 pub struct TransNetV2 {
@@ -60,7 +51,7 @@ impl TransNetV2 {
 
     /// Predictions for every frame of `frames` (RGB24 48×27, back to back),
     /// as the reference's `predict_frames`; times are frame indices.
-    pub fn predict_frames(&self, frames: &[u8]) -> Result<Vec<FrameProbability>> {
+    pub fn predict_frames(&self, frames: &[u8]) -> Result<Vec<FrameScore>> {
         let mut s = self.stream();
         for (i, f) in frames.chunks_exact(FRAME_BYTES).enumerate() {
             s.push(i as f64, f)?;
@@ -81,6 +72,34 @@ impl TransNetV2 {
         }
     }
 
+    /// Runs `pass` (a decoding pass given the tap to send every frame to)
+    /// while this model scores those frames on another thread; returns
+    /// the pass's result and every frame's scores. Frames wait in a
+    /// bounded queue, so memory stays one window whatever the video's
+    /// length.
+    pub fn beside<R>(&self, pass: impl FnOnce(FrameTap) -> Result<R>) -> Result<(R, Vec<FrameScore>)> {
+        let (sender, frames) = crossbeam_channel::bounded::<TapFrame>(2 * STRIDE);
+        std::thread::scope(|s| {
+            let scorer = s.spawn(move || {
+                let mut stream = self.stream();
+                for f in frames {
+                    stream.push(f.time, &f.rgb)?;
+                }
+                stream.finish()
+            });
+            let tap = FrameTap {
+                width: WIDTH as u32,
+                height: HEIGHT as u32,
+                sender,
+            };
+            let result = pass(tap);
+            let scores = scorer
+                .join()
+                .map_err(|_| self.err("the scoring thread panicked".into()))?;
+            Ok((result?, scores?))
+        })
+    }
+
     fn err(&self, reason: String) -> Error {
         Error::Weights {
             path: self.path.clone(),
@@ -98,7 +117,7 @@ pub struct TransNetStream<'a> {
     times: VecDeque<f64>,
     seen: usize,
     last: Vec<u8>,
-    out: Vec<FrameProbability>,
+    out: Vec<FrameScore>,
     profile: Profile,
 }
 
@@ -136,7 +155,7 @@ impl TransNetStream<'_> {
 
     /// Pads the end as the reference does and returns every frame's
     /// predictions, in order.
-    pub fn finish(mut self) -> Result<Vec<FrameProbability>> {
+    pub fn finish(mut self) -> Result<Vec<FrameScore>> {
         if self.seen == 0 {
             return Ok(Vec::new());
         }
@@ -154,7 +173,7 @@ impl TransNetStream<'_> {
     }
 
     /// Predictions made so far (frames whose windows have run).
-    pub fn done(&self) -> &[FrameProbability] {
+    pub fn done(&self) -> &[FrameScore] {
         &self.out
     }
 
@@ -170,7 +189,7 @@ impl TransNetStream<'_> {
                 let Some(time) = self.times.pop_front() else {
                     break; // the end padding
                 };
-                self.out.push(FrameProbability { time, single, many });
+                self.out.push(FrameScore { time, single, many });
             }
             self.window.drain(..STRIDE * FRAME_BYTES);
         }
