@@ -57,3 +57,45 @@ fn probabilities_match_pytorch_on_the_reference_frames() {
     let cuts = |v: &[f32]| v.iter().map(|&x| x > 0.5).collect::<Vec<_>>();
     assert_eq!(cuts(&p.iter().map(|x| x.single).collect::<Vec<_>>()), cuts(&single));
 }
+
+#[test]
+fn framesift_frames_equal_the_ffmpeg_cli_frames_byte_for_byte() {
+    use framesift::pipeline::{sample_video_pass, FrameTap, PassOptions};
+    use framesift::settings::CandidateSettings;
+    let r = reference();
+    let n = r["frames"].as_u64().unwrap() as usize;
+    let video = models().join("test.mp4");
+    // The decoding pass segment runs, with its frame tap.
+    let cfg = CandidateSettings {
+        end_time_s: Some(n as f64 / 25.0),
+        ..CandidateSettings::default()
+    }
+    .traced_config();
+    let (sender, frames) = crossbeam_channel::unbounded();
+    let pass = PassOptions {
+        tap: Some(FrameTap {
+            width: 48,
+            height: 27,
+            sender,
+        }),
+        ..PassOptions::default()
+    };
+    let mut sink = framesift::sink::MemorySink::default();
+    sample_video_pass(video.to_str().unwrap(), &cfg, &pass, &mut sink, &|_| {}).unwrap();
+    drop(pass);
+    let ours: Vec<_> = frames.iter().take(n).collect();
+    assert_eq!(ours.len(), n);
+    let cli = cli_frames(&video, n);
+    let hashes = r["frame_sha256"].as_array().unwrap();
+    for (i, (f, c)) in ours.iter().zip(cli.chunks_exact(FRAME_BYTES)).enumerate() {
+        assert!((f.time - i as f64 / 25.0).abs() < 1e-6, "frame {i} at {}", f.time);
+        assert!(f.rgb == c, "frame {i} differs from the ffmpeg CLI's");
+        let sha = sha256_hex(&f.rgb);
+        assert_eq!(&sha[..16], hashes[i].as_str().unwrap(), "frame {i} differs from the reference's");
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -414,6 +414,9 @@ pub struct SampleArgs {
     pub scene: SceneFlags,
 
     #[command(flatten)]
+    pub shots: DetectorFlags,
+
+    #[command(flatten)]
     pub pipeline: PipelineFlags,
 }
 

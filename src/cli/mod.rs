@@ -145,6 +145,11 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
             if scenes::mode(&a) == flags::Mode::Scenes {
                 return scenes::run(&a);
             }
+            if a.shots.detector != "builtin" {
+                anyhow::bail!(
+                    "--detector works with --mode scenes (the hash-buffer modes find no shots)"
+                );
+            }
             let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
             let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
             if a.scene.mode == Some(flags::Mode::AllFrames) {

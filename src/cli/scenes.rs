@@ -57,6 +57,7 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<u8> {
         max_per_scene: a.scene.max_per_scene as usize,
         merge_threshold: a.scene.merge_threshold,
         global: a.scene.global,
+        shots: super::shots(&a.shots),
         ..SceneConfig::default()
     };
     // No dedup buffer: repeats are merged by the scene plan.

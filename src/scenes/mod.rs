@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::segment::SegmentConfig;
+use crate::shots::ShotSettings;
 
 pub use crate::frame::quality;
 pub use crate::frame::{measure_quality, FrameQuality, OccurrenceNote, SceneNote};
@@ -68,6 +69,9 @@ pub struct SceneConfig {
     pub global: bool,
     /// How seams are found (`segment`'s detector).
     pub segment: SegmentConfig,
+    /// Which shot detector finds the seams (built-in, TransNetV2 or both).
+    #[serde(skip_serializing_if = "ShotSettings::is_default")]
+    pub shots: ShotSettings,
 }
 
 impl Default for SceneConfig {
@@ -81,6 +85,7 @@ impl Default for SceneConfig {
             relative_sharpness: 0.5,
             global: false,
             segment: SegmentConfig::default(),
+            shots: ShotSettings::default(),
         }
     }
 }
@@ -88,6 +93,7 @@ impl Default for SceneConfig {
 impl SceneConfig {
     /// Checks every value; the error names the setting.
     pub fn validate(&self) -> Result<()> {
+        self.shots.validate()?;
         if !(self.fps.is_finite() && self.fps > 0.0) {
             return Err(Error::config(
                 "scene_fps",

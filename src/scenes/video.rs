@@ -25,7 +25,9 @@ use crate::frame::{
     measure_quality, Candidate, FrameMeta, FrameQuality, OccurrenceNote, SceneNote,
 };
 use crate::input::Job;
-use crate::pipeline::{sample_video_traced, VideoReport};
+use crate::pipeline::VideoReport;
+use crate::shots::transnet::TransNetV2;
+use crate::shots::{choose_seams, traced_pass};
 use crate::segment::{detect_seams, Seam};
 use crate::sink::{
     encode_for, frame_stem, unique_file_name, write_atomic, write_manifest, Background, Decision,
@@ -262,11 +264,13 @@ pub fn pass_config(cfg: &SampleConfig, scene: &SceneConfig) -> SampleConfig {
 /// The decoding pass of one video: embeds, measures and spools every
 /// candidate and finds the seams. Nothing is written to the video's
 /// folder yet.
+/// `model` is [`crate::shots::load_model`]'s for `scene.shots`.
 pub fn analyse_video(
     job: &Job,
     cfg: &SampleConfig,
     scene: &SceneConfig,
     embedder: &Arc<dyn Embedder>,
+    model: Option<&TransNetV2>,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<ScenePass> {
     scene.validate()?;
@@ -280,8 +284,8 @@ pub fn analyse_video(
         cfg.quality,
         scene.min_structure,
     );
-    let traced = sample_video_traced(&job.input, &pass_cfg, &mut sink, progress);
-    let (report, changes) = match traced {
+    let traced = traced_pass(&job.input, &pass_cfg, &mut sink, model, progress);
+    let (report, changes, scores) = match traced {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&spool);
@@ -293,6 +297,8 @@ pub fn analyse_video(
     let times: Vec<f64> = frames.iter().map(|f| f.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
     let detection = detect_seams(&times, &vectors, &changes, &scene.segment);
+    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps);
+    let seams = choose_seams(&scene.shots, detection.seams, &scores, &changes, &times, fps);
     let end = report.end_time(&changes, &times, &pass_cfg);
     let start = times
         .first()
@@ -304,7 +310,7 @@ pub fn analyse_video(
         report,
         metas,
         frames,
-        seams: detection.seams,
+        seams,
         span: (start, end),
         spool,
         index,
@@ -446,12 +452,13 @@ pub fn scene_video(
     cfg: &SampleConfig,
     scene: &SceneConfig,
     embedder: &Arc<dyn Embedder>,
+    model: Option<&TransNetV2>,
     progress: &(dyn Fn(f64) + Sync),
 ) -> VideoReport {
     let started = std::time::Instant::now();
     let failed =
         |e: Error| crate::runner::failed(job, e.to_string(), started.elapsed().as_secs_f64());
-    let pass = match analyse_video(job, cfg, scene, embedder, progress) {
+    let pass = match analyse_video(job, cfg, scene, embedder, model, progress) {
         Ok(p) => p,
         Err(e) => return failed(e),
     };

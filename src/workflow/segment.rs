@@ -14,15 +14,15 @@ use crate::embed::Embedder;
 use crate::error::Result;
 use crate::input::Job;
 use crate::frame::FrameChange;
-use crate::pipeline::{sample_video_pass, sample_video_traced, PassOptions, VideoReport};
+use crate::pipeline::{PassOptions, VideoReport};
 use crate::runner::{failed, Observer};
 use crate::segment::{build_segments, segment as find_segments, Segmentation};
 use crate::shots::transnet::TransNetV2;
-use crate::shots::{ensemble, load_model, seams_from, Detector, FrameScore};
+use crate::shots::{choose_seams, load_model, traced_pass, FrameScore};
 use crate::sink::{
     draw_grid, plot_scores, thumbnail, write_atomic, write_clip, write_cuts, write_scores,
     write_segments, ClipMode, EmbeddedFrame, EmbeddingSink, ImageFormat, KeyframeSink,
-    SegmentRecord, Sink, SpoolSink,
+    SegmentRecord, SpoolSink,
 };
 
 /// Thumbnail height in the keyframe grid.
@@ -76,7 +76,7 @@ pub fn segment_video(
     settings.validate()?;
     let cfg = settings.sample_config();
     let mut sink = EmbeddingSink::new(embedder.clone());
-    let (report, changes, scores) = detect_pass(input, &cfg, &mut sink, model, progress)?;
+    let (report, changes, scores) = traced_pass(input, &cfg, &mut sink, model, progress)?;
     let times: Vec<f64> = sink.frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = sink.frames.iter().map(|f| f.vector.as_slice()).collect();
     let end = report.end_time(&changes, &times, &cfg);
@@ -87,34 +87,6 @@ pub fn segment_video(
         segmentation,
         scores,
     })
-}
-
-/// One decoding pass into `sink`, with the per-frame luma changes and,
-/// when `model` is given, its scores of every frame (computed beside the
-/// pass on another thread).
-fn detect_pass(
-    input: &str,
-    cfg: &SampleConfig,
-    sink: &mut dyn Sink,
-    model: Option<&TransNetV2>,
-    progress: &(dyn Fn(f64) + Sync),
-) -> Result<(VideoReport, Vec<FrameChange>, Vec<FrameScore>)> {
-    match model {
-        None => {
-            let (report, changes) = sample_video_traced(input, cfg, sink, progress)?;
-            Ok((report, changes, Vec::new()))
-        }
-        Some(m) => {
-            let ((report, changes), scores) = m.beside(|tap| {
-                let pass = PassOptions {
-                    tap: Some(tap),
-                    ..PassOptions::default()
-                };
-                sample_video_pass(input, cfg, &pass, sink, progress)
-            })?;
-            Ok((report, changes, scores))
-        }
-    }
 }
 
 /// The built-in segmentation, then, for another detector, its seams in
@@ -135,15 +107,9 @@ fn segments_with(
     if !shots.detector.uses_transnet() {
         return Ok(result);
     }
-    let network = seams_from(scores, changes, times, shots);
-    result.detection.seams = match shots.detector {
-        Detector::Ensemble => {
-            // Two and a half frames: the same boundary placed by both.
-            let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps).max(1.0);
-            ensemble(&result.detection.seams, &network, 2.5 / fps)
-        }
-        _ => network,
-    };
+    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps);
+    let builtin = std::mem::take(&mut result.detection.seams);
+    result.detection.seams = choose_seams(shots, builtin, scores, changes, times, fps);
     result.segments = build_segments(times, vectors, &result.detection, end, seg);
     Ok(result)
 }
@@ -174,7 +140,7 @@ pub fn segment_job(
         cfg.quality,
         budget,
     );
-    let (mut report, changes, scores) = detect_pass(&job.input, cfg, &mut sink, model, progress)?;
+    let (mut report, changes, scores) = traced_pass(&job.input, cfg, &mut sink, model, progress)?;
     if report.interrupted {
         return Ok(report); // seams from part of a video would mislead
     }
