@@ -48,7 +48,8 @@ fn main() -> Result<(), framesift::Error> {
     let settings = SegmentSettings::default();
     let segs = workflow::segment(&inputs, &out.join("segments"), &settings, &batch, &Silent)?;
     let embedder = workflow::load_embedder(&settings.embedder)?;
-    let seg = workflow::segment_video(video, &settings, &embedder, &|_| {})?;
+    let model = workflow::load_shot_model(&settings.shots)?; // None: the built-in detector
+    let seg = workflow::segment_video(video, &settings, &embedder, model.as_deref(), &|_| {})?;
     println!(
         "segment: {} segments ({} cuts); {} video(s) failed",
         seg.segmentation.segments.len(),

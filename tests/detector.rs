@@ -18,7 +18,18 @@ fn joined(dir: &Path, name: &str, a: &str, b: &str, da: f64, db: f64, codec: &[&
         "[0]trim=duration={da},setpts=PTS-STARTPTS[a];[1]trim=duration={db},setpts=PTS-STARTPTS[b];\
          [a][b]concat=n=2:v=1,format=yuv420p"
     );
-    let mut args = vec!["-f", "lavfi", "-i", a, "-f", "lavfi", "-i", b, "-filter_complex", &graph];
+    let mut args = vec![
+        "-f",
+        "lavfi",
+        "-i",
+        a,
+        "-f",
+        "lavfi",
+        "-i",
+        b,
+        "-filter_complex",
+        &graph,
+    ];
     args.extend_from_slice(codec);
     let path = out.to_str().unwrap();
     args.push(path);
@@ -44,15 +55,29 @@ fn cuts(video: &Path, detector: &str) -> Vec<(f64, String)> {
     framesift()
         .args(["segment", video.to_str().unwrap(), "-o"])
         .arg(out.path())
-        .args(["--cuts-only", "-q", "--detector", detector, "--transnet-weights"])
+        .args([
+            "--cuts-only",
+            "-q",
+            "--detector",
+            detector,
+            "--transnet-weights",
+        ])
         .arg(weights())
         .assert()
         .success();
     let name = video.file_name().unwrap().to_str().unwrap();
     let text = std::fs::read_to_string(out.path().join(name).join("cuts.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let times = v["cuts"].as_array().unwrap().iter().map(|t| t.as_f64().unwrap());
-    let kinds = v["kinds"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string());
+    let times = v["cuts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_f64().unwrap());
+    let kinds = v["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string());
     times.zip(kinds).collect()
 }
 
@@ -136,9 +161,19 @@ fn the_ensemble_finds_a_half_second_fade_between_similar_textures() {
         format!("{},trim=duration=4", texture(6, 6)),
     );
     ffmpeg(&[
-        "-f", "lavfi", "-i", &a, "-f", "lavfi", "-i", &b, "-filter_complex",
+        "-f",
+        "lavfi",
+        "-i",
+        &a,
+        "-f",
+        "lavfi",
+        "-i",
+        &b,
+        "-filter_complex",
         "[0][1]xfade=transition=fade:duration=0.5:offset=3,format=yuv420p",
-        "-c:v", "libx264", v.to_str().unwrap(),
+        "-c:v",
+        "libx264",
+        v.to_str().unwrap(),
     ]);
     let found = cuts(&v, "ensemble");
     // One transition, inside the fade.
@@ -165,13 +200,20 @@ fn missing_weights_and_key_frames_are_settings_errors() {
     };
     let missing = dir.path().join("none.pth");
     let err = run(&["--transnet-weights", missing.to_str().unwrap()]);
-    assert!(err.contains("none.pth") && err.contains("get-transnet.sh"), "{err}");
+    assert!(
+        err.contains("none.pth") && err.contains("get-transnet.sh"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     let wrong = dir.path().join("wrong.pth");
     std::fs::write(&wrong, b"not the weights").unwrap();
     let err = run(&["--transnet-weights", wrong.to_str().unwrap()]);
     assert!(err.contains("sha256"), "{err}");
-    let err = run(&["--keyframes", "--transnet-weights", weights().to_str().unwrap()]);
+    let err = run(&[
+        "--keyframes",
+        "--transnet-weights",
+        weights().to_str().unwrap(),
+    ]);
     assert!(err.contains("--detector") && err.contains("key"), "{err}");
     assert!(!out.join("v.mp4").exists(), "nothing written");
 }

@@ -114,7 +114,7 @@ fn segment_from_rust_matches_the_cli() {
         );
     }
     let embedder = workflow::load_embedder(&settings.embedder).unwrap();
-    let seg = workflow::segment_video(&input, &settings, &embedder, &|_| {}).unwrap();
+    let seg = workflow::segment_video(&input, &settings, &embedder, None, &|_| {}).unwrap();
     let lines = common::jsonl(&cli.join("v.mp4/segments.jsonl"));
     assert_eq!(seg.segmentation.segments.len(), lines.len());
     assert!(seg.segmentation.segments.len() >= 3, "{lines:?}");

@@ -738,12 +738,22 @@ pub struct DetectorFlags {
     pub transnet_weights: Option<PathBuf>,
 
     /// TransNetV2: a frame whose cut probability is above P is a cut.
-    #[arg(long, value_name = "P", default_value_t = 0.5, help_heading = "Shot detector")]
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.5,
+        help_heading = "Shot detector"
+    )]
     pub transnet_cut: f32,
 
     /// TransNetV2: four or more frames in a row whose transition
     /// probability is above P are a gradual transition (fade, dissolve).
-    #[arg(long, value_name = "P", default_value_t = 0.4, help_heading = "Shot detector")]
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.4,
+        help_heading = "Shot detector"
+    )]
     pub transnet_transition: f32,
 }
 

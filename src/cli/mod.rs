@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use framesift::settings::{
     split_prompts, BatchSettings, BufferConfig, BufferKind, CandidateFrames, CandidateSettings,
-    ConfigFile, EmbedSettings, EmbedderConfig, GateConfig, KeywordConfig, OutputSettings,
-    Detector, SampleConfig, SaveFormat, ShotSettings, SummaryConfig,
+    ConfigFile, Detector, EmbedSettings, EmbedderConfig, GateConfig, KeywordConfig, OutputSettings,
+    SampleConfig, SaveFormat, ShotSettings, SummaryConfig,
 };
 use framesift::workflow::{self, Inputs, Outcome};
 

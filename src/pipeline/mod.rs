@@ -17,9 +17,7 @@ use crate::buffer::Verdict;
 use crate::config::SampleConfig;
 use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
 use crate::error::{Error, Result};
-use crate::frame::{
-    Candidate, FrameChange, FrameMeta, LumaGrid, RgbConverter, RgbImage, SmallRgb,
-};
+use crate::frame::{Candidate, FrameChange, FrameMeta, LumaGrid, RgbConverter, RgbImage, SmallRgb};
 use crate::sink::Sink;
 
 pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};

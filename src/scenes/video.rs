@@ -26,9 +26,9 @@ use crate::frame::{
 };
 use crate::input::Job;
 use crate::pipeline::VideoReport;
+use crate::segment::{detect_seams, Seam};
 use crate::shots::transnet::TransNetV2;
 use crate::shots::{choose_seams, traced_pass};
-use crate::segment::{detect_seams, Seam};
 use crate::sink::{
     encode_for, frame_stem, unique_file_name, write_atomic, write_manifest, Background, Decision,
     FrameRecord, ImageFormat, Sink,
@@ -298,7 +298,14 @@ pub fn analyse_video(
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
     let detection = detect_seams(&times, &vectors, &changes, &scene.segment);
     let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps);
-    let seams = choose_seams(&scene.shots, detection.seams, &scores, &changes, &times, fps);
+    let seams = choose_seams(
+        &scene.shots,
+        detection.seams,
+        &scores,
+        &changes,
+        &times,
+        fps,
+    );
     let end = report.end_time(&changes, &times, &pass_cfg);
     let start = times
         .first()

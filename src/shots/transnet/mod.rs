@@ -77,7 +77,10 @@ impl TransNetV2 {
     /// the pass's result and every frame's scores. Frames wait in a
     /// bounded queue, so memory stays one window whatever the video's
     /// length.
-    pub fn beside<R>(&self, pass: impl FnOnce(FrameTap) -> Result<R>) -> Result<(R, Vec<FrameScore>)> {
+    pub fn beside<R>(
+        &self,
+        pass: impl FnOnce(FrameTap) -> Result<R>,
+    ) -> Result<(R, Vec<FrameScore>)> {
         let (sender, frames) = crossbeam_channel::bounded::<TapFrame>(2 * STRIDE);
         std::thread::scope(|s| {
             let scorer = s.spawn(move || {

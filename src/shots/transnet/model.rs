@@ -68,6 +68,17 @@ struct Out(*mut f32);
 unsafe impl Send for Out {}
 unsafe impl Sync for Out {}
 
+impl Out {
+    /// The pointer `offset` values in (a method, so closures capture the
+    /// whole `Out`, not its raw pointer field).
+    ///
+    /// # Safety
+    /// `offset` must stay inside the buffer.
+    unsafe fn at(self, offset: usize) -> *mut f32 {
+        self.0.add(offset)
+    }
+}
+
 /// The state dict, by name.
 struct Weights(HashMap<String, Tensor>);
 
@@ -222,7 +233,7 @@ impl Block {
 
     /// The fused (1,3,3) convolutions: `[C_in, T, H, W]` → `[8F, T, H, W]`.
     fn spatial(&self, x: &Act) -> Act {
-        let (t, h, w, plane) = (x.t, x.h, x.w, x.plane());
+        let (t, plane) = (x.t, x.plane());
         let (c_in, c_out) = (self.c_in, 8 * self.filters);
         let mut data = vec![0f32; c_out * t * plane];
         let out = Out(data.as_mut_ptr());
@@ -231,7 +242,6 @@ impl Block {
             || vec![0f32; k * plane],
             |col, frame| {
                 im2col(x, frame, col);
-                let out = out;
                 // SAFETY: dst is frame `frame`'s columns of each of the
                 // c_out rows (row stride t·plane), inside `data`, written
                 // by this iteration only; lhs is c_out×k, rhs k×plane.
@@ -240,7 +250,7 @@ impl Block {
                         c_out,
                         plane,
                         k,
-                        out.0.add(frame * plane),
+                        out.at(frame * plane),
                         1,
                         (t * plane) as isize,
                         false,
@@ -260,7 +270,6 @@ impl Block {
                 }
             },
         );
-        let _ = (h, w);
         Act {
             c: c_out,
             t,
@@ -451,7 +460,9 @@ impl Network {
             cls_many: Linear::load(&mut w, "cls_layer2", 1024, 1)?,
         };
         if let Some(extra) = w.0.keys().next() {
-            return Err(format!("unexpected tensor {extra} (not TransNetV2 weights?)"));
+            return Err(format!(
+                "unexpected tensor {extra} (not TransNetV2 weights?)"
+            ));
         }
         Ok(net)
     }
@@ -461,7 +472,10 @@ impl Network {
     pub fn window(&self, frames: &[u8], prof: &mut Profile) -> Result<Vec<(f32, f32)>> {
         let t = frames.len() / FRAME_BYTES;
         if t == 0 || frames.len() != t * FRAME_BYTES {
-            return Err(format!("{} bytes is not a whole number of frames", frames.len()));
+            return Err(format!(
+                "{} bytes is not a whole number of frames",
+                frames.len()
+            ));
         }
         let clock = Instant::now();
         let plane = WIDTH * HEIGHT;
@@ -577,7 +591,10 @@ fn band(sims: &[f32], t: usize) -> Vec<f32> {
 /// (the top 3 bits of each channel).
 fn histogram_similarities(frames: &[u8], t: usize) -> Vec<f32> {
     let mut hists = vec![0f32; t * 512];
-    for (h, f) in hists.chunks_exact_mut(512).zip(frames.chunks_exact(FRAME_BYTES)) {
+    for (h, f) in hists
+        .chunks_exact_mut(512)
+        .zip(frames.chunks_exact(FRAME_BYTES))
+    {
         for px in f.chunks_exact(3) {
             let bin = (usize::from(px[0] >> 5) << 6)
                 | (usize::from(px[1] >> 5) << 3)

@@ -51,11 +51,14 @@ pub fn resolve_weights(explicit: Option<&Path>) -> Result<PathBuf> {
 
 /// Checks that `path` is the published weights file.
 pub(super) fn check(path: &Path) -> std::result::Result<(), String> {
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}; {HOW_TO_GET}"))?;
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read: {e}; {HOW_TO_GET}"))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut buf).map_err(|e| format!("cannot read: {e}"))?;
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| format!("cannot read: {e}"))?;
         if n == 0 {
             break;
         }
@@ -84,7 +87,10 @@ mod tests {
         let p = dir.path().join(WEIGHTS_FILE);
         std::fs::write(&p, b"not weights").unwrap();
         let e = check(&p).unwrap_err();
-        assert!(e.contains("is not the published file's") && e.contains("get-transnet.sh"), "{e}");
+        assert!(
+            e.contains("is not the published file's") && e.contains("get-transnet.sh"),
+            "{e}"
+        );
         let missing = resolve_weights(Some(&dir.path().join("nope.pth"))).unwrap_err();
         assert!(missing.to_string().contains("no such file"), "{missing}");
         assert_eq!(resolve_weights(Some(&p)).unwrap(), p);
