@@ -280,7 +280,9 @@ impl Block {
     }
 
     /// The four dilated (3,1,1) convolutions, BatchNorm and activation:
-    /// `[8F, T, H, W]` → `[4F, T, H, W]`.
+    /// `[8F, T, H, W]` → `[4F, T, H, W]`. Output frames go in chunks of
+    /// [`TIME_CHUNK`], chunks in parallel: each chunk's output stays in
+    /// cache while its three taps accumulate into it.
     fn temporal(&self, s: &Act) -> Act {
         let f = self.filters;
         let (t, plane) = (s.t, s.plane());
@@ -290,44 +292,51 @@ impl Block {
             .iter()
             .flat_map(|&b| std::iter::repeat_n(b, row))
             .collect();
-        for (b, (taps, &d)) in self.temporal.iter().zip(DILATIONS.iter()).enumerate() {
-            for (k, tap) in taps.iter().enumerate() {
-                // Output frame i reads input frame i + shift.
-                let shift = (k as isize - 1) * d as isize;
-                let span = t.saturating_sub(shift.unsigned_abs());
-                if span == 0 {
-                    continue;
-                }
-                let dst_start = (b * f) * row + (-shift).max(0) as usize * plane;
-                let src_start = (b * 2 * f) * row + shift.max(0) as usize * plane;
-                // SAFETY: dst rows b·F.. of `data` and src rows b·2F.. of
-                // `s`, each `span·plane` columns from the shifted start,
-                // row stride `row`: all inside the buffers.
-                unsafe {
-                    gemm::gemm(
-                        f,
-                        span * plane,
-                        2 * f,
-                        data.as_mut_ptr().add(dst_start),
-                        1,
-                        row as isize,
-                        true,
-                        tap.as_ptr(),
-                        1,
-                        (2 * f) as isize,
-                        s.data.as_ptr().add(src_start),
-                        1,
-                        row as isize,
-                        1.0,
-                        1.0,
-                        false,
-                        false,
-                        false,
-                        Parallelism::Rayon(0),
-                    );
+        let out = Out(data.as_mut_ptr());
+        let chunks: Vec<usize> = (0..t).step_by(TIME_CHUNK).collect();
+        chunks.into_par_iter().for_each(|t0| {
+            let t1 = (t0 + TIME_CHUNK).min(t);
+            for (b, (taps, &d)) in self.temporal.iter().zip(DILATIONS.iter()).enumerate() {
+                for (k, tap) in taps.iter().enumerate() {
+                    // Output frame i reads input frame i + shift (zero
+                    // outside the window).
+                    let shift = (k as isize - 1) * d as isize;
+                    let lo = t0.max((-shift).max(0) as usize);
+                    let hi = t1.min((t as isize - shift).max(0) as usize);
+                    if lo >= hi {
+                        continue;
+                    }
+                    let src_frame = (lo as isize + shift) as usize;
+                    // SAFETY: dst is rows b·F.. of `data`, frames lo..hi
+                    // (this chunk's, written by this iteration only); src
+                    // rows b·2F.. of `s`, frames lo+shift..hi+shift, all
+                    // inside [0, t); row stride `row` for both.
+                    unsafe {
+                        gemm::gemm(
+                            f,
+                            (hi - lo) * plane,
+                            2 * f,
+                            out.at((b * f) * row + lo * plane),
+                            1,
+                            row as isize,
+                            true,
+                            tap.as_ptr(),
+                            1,
+                            (2 * f) as isize,
+                            s.data.as_ptr().add((b * 2 * f) * row + src_frame * plane),
+                            1,
+                            row as isize,
+                            1.0,
+                            1.0,
+                            false,
+                            false,
+                            false,
+                            Parallelism::None,
+                        );
+                    }
                 }
             }
-        }
+        });
         if self.relu {
             data.iter_mut().for_each(|v| *v = v.max(0.0));
         }
@@ -340,6 +349,9 @@ impl Block {
         }
     }
 }
+
+/// Output frames per task of a temporal convolution.
+const TIME_CHUNK: usize = 4;
 
 /// `col[(c·9 + ky·3 + kx), y·W + x] = x[c, frame, y+ky−1, x+kx−1]`, zero
 /// outside the picture.
