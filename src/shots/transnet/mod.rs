@@ -22,6 +22,8 @@ use crate::error::{Error, Result};
 use crate::pipeline::{FrameTap, TapFrame};
 
 pub use model::{Profile, FRAME_BYTES, HEIGHT, WIDTH};
+
+use model::Pool;
 pub use weights::{resolve_weights, WEIGHTS_ENV, WEIGHTS_FILE, WEIGHTS_SHA256};
 
 use model::{Network, CONTEXT, STRIDE, WINDOW};
@@ -69,6 +71,7 @@ impl TransNetV2 {
             last: Vec::new(),
             out: Vec::new(),
             profile: Profile::default(),
+            pool: Pool::default(),
         }
     }
 
@@ -122,6 +125,7 @@ pub struct TransNetStream<'a> {
     last: Vec<u8>,
     out: Vec<FrameScore>,
     profile: Profile,
+    pool: Pool,
 }
 
 impl TransNetStream<'_> {
@@ -186,7 +190,7 @@ impl TransNetStream<'_> {
             let p = self
                 .model
                 .net
-                .window(frames, &mut self.profile)
+                .window(frames, &mut self.profile, &mut self.pool)
                 .map_err(|e| self.model.err(e))?;
             for &(single, many) in &p[CONTEXT..CONTEXT + STRIDE] {
                 let Some(time) = self.times.pop_front() else {
