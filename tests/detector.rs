@@ -217,3 +217,23 @@ fn missing_weights_and_key_frames_are_settings_errors() {
     assert!(err.contains("--detector") && err.contains("key"), "{err}");
     assert!(!out.join("v.mp4").exists(), "nothing written");
 }
+
+#[test]
+fn a_network_detector_without_its_model_is_a_settings_error_not_silence() {
+    use framesift::settings::{Detector, SegmentSettings, ShotSettings};
+    use framesift::workflow;
+    let dir = tempfile::tempdir().unwrap();
+    let v = common::testsrc(dir.path(), "v.mp4", 2, 25);
+    let settings = SegmentSettings {
+        shots: ShotSettings {
+            detector: Detector::Ensemble,
+            ..ShotSettings::default()
+        },
+        ..SegmentSettings::default()
+    };
+    let embedder = workflow::load_embedder(&settings.embedder).unwrap();
+    let e = workflow::segment_video(v.to_str().unwrap(), &settings, &embedder, None, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("detector") && e.contains("load"), "{e}");
+}

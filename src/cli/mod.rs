@@ -145,7 +145,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
             if scenes::mode(&a) == flags::Mode::Scenes {
                 return scenes::run(&a);
             }
-            if a.shots.detector != "builtin" {
+            if a.shots.detector != Detector::Builtin {
                 anyhow::bail!(
                     "--detector works with --mode scenes (the hash-buffer modes find no shots)"
                 );
@@ -375,11 +375,7 @@ pub(crate) fn output(o: &OutputFlags) -> OutputSettings {
 /// The shot detector the flags name.
 pub(crate) fn shots(f: &flags::DetectorFlags) -> ShotSettings {
     ShotSettings {
-        detector: match f.detector.as_str() {
-            "transnetv2" => Detector::Transnetv2,
-            "ensemble" => Detector::Ensemble,
-            _ => Detector::Builtin,
-        },
+        detector: f.detector,
         transnet_weights: f.transnet_weights.clone(),
         cut_threshold: f.transnet_cut,
         transition_threshold: f.transnet_transition,

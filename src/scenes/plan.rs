@@ -642,14 +642,7 @@ mod tests {
     }
 
     fn cut(t: f64) -> Seam {
-        Seam {
-            time: t,
-            step: 0,
-            score: 1.0,
-            from: t,
-            to: t,
-            kind: SeamKind::Cut,
-        }
+        Seam::cut(t, 0, 1.0)
     }
 
     /// Frames at 2 per second over `[start, end)` showing content `axis`,

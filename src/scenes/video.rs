@@ -284,7 +284,14 @@ pub fn analyse_video(
         cfg.quality,
         scene.min_structure,
     );
-    let traced = traced_pass(&job.input, &pass_cfg, &mut sink, model, progress);
+    let traced = traced_pass(
+        &job.input,
+        &pass_cfg,
+        &mut sink,
+        &scene.shots,
+        model,
+        progress,
+    );
     let (report, changes, scores) = match traced {
         Ok(r) => r,
         Err(e) => {

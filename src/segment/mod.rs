@@ -48,8 +48,23 @@ pub fn segment<V: AsRef<[f32]>>(
     end: f64,
     cfg: &SegmentConfig,
 ) -> Result<Segmentation> {
+    segment_with(times, vectors, changes, end, cfg, |seams| seams)
+}
+
+/// [`segment`], with `choose` turning the seams detected here into the
+/// ones the segments are shaped around (another detector's, or both:
+/// `shots::choose_seams`).
+pub fn segment_with<V: AsRef<[f32]>>(
+    times: &[f64],
+    vectors: &[V],
+    changes: &[FrameChange],
+    end: f64,
+    cfg: &SegmentConfig,
+    choose: impl FnOnce(Vec<Seam>) -> Vec<Seam>,
+) -> Result<Segmentation> {
     cfg.validate()?;
-    let detection = detect_seams(times, vectors, changes, cfg);
+    let mut detection = detect_seams(times, vectors, changes, cfg);
+    detection.seams = choose(std::mem::take(&mut detection.seams));
     let segments = build_segments(times, vectors, &detection, end, cfg);
     Ok(Segmentation {
         detection,

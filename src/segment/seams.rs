@@ -41,6 +41,21 @@ pub struct Seam {
     pub kind: SeamKind,
 }
 
+impl Seam {
+    /// A hard cut at `time` (a transition of no length), after embedded
+    /// frame `step`, with `score`.
+    pub fn cut(time: f64, step: usize, score: f32) -> Seam {
+        Seam {
+            time,
+            step,
+            score,
+            from: time,
+            to: time,
+            kind: SeamKind::Cut,
+        }
+    }
+}
+
 /// Scores, thresholds and seams of one video.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Detection {
@@ -123,14 +138,7 @@ pub fn detect_seams<V: AsRef<[f32]>>(
             continue;
         };
         if kind == SeamKind::Cut {
-            seams.push(Seam {
-                time: at,
-                step: i,
-                score: scores[i],
-                kind,
-                from: at,
-                to: at,
-            });
+            seams.push(Seam::cut(at, i, scores[i]));
             i += 1;
             free_from = i;
             continue;
@@ -213,14 +221,7 @@ fn final_cut(
     if jump < 2.0 * cfg.cut_min_change || seams.last().is_some_and(|s| s.to >= at) {
         return None;
     }
-    Some(Seam {
-        time: at,
-        step: times.len() - 1,
-        score: jump,
-        from: at,
-        to: at,
-        kind: SeamKind::Cut,
-    })
+    Some(Seam::cut(at, times.len() - 1, jump))
 }
 
 /// How far a gradual transition reaches: its steps `run`, widened by the

