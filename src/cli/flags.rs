@@ -728,7 +728,8 @@ pub struct DetectorFlags {
     /// robust on similar textures, very short shots and soft fades) or
     /// ensemble (both: every cut either finds; the most robust).
     #[arg(long, value_name = "NAME", default_value = "builtin",
-          value_parser = |s: &str| s.parse::<Detector>().map_err(|e| e.to_string()),
+          value_parser = |s: &str| s.parse::<Detector>()
+              .map_err(|_| "expected builtin, transnetv2 or ensemble".to_string()),
           help_heading = "Shot detector")]
     pub detector: Detector,
 
