@@ -152,6 +152,10 @@ pub struct PassOptions {
     /// Only these frames (by raw pts) become candidates: a second pass,
     /// which decodes again to write frames chosen in the first.
     pub only_pts: Option<std::collections::BTreeSet<i64>>,
+    /// Only the first frame at or after each of these times (seconds,
+    /// sorted; to a microsecond, so a frame's own `time` picks that frame)
+    /// becomes a candidate: frames asked for by time.
+    pub only_times: Option<Vec<f64>>,
     /// The subtitles for keyword capture (path or URL), when the job brings
     /// them (yt-dlp); otherwise a sidecar file or the video's stream.
     pub subtitles: Option<String>,
@@ -253,6 +257,7 @@ pub fn sample_video_pass(
     };
     let (tx, rx) = bounded::<Selected>(2);
     let only = pass.only_pts.as_ref();
+    let at_times = pass.only_times.as_deref();
     let (start, end, interval, fps) = (
         cfg.start_time_s,
         cfg.end_time_s,
@@ -277,6 +282,7 @@ pub fn sample_video_pass(
                 let mut changes = Vec::new();
                 let mut last_grid: Option<LumaGrid> = None;
                 let mut small = tap.map(|t| (t, SmallRgb::new(t.width, t.height)));
+                let mut wanted = at_times.map(|t| t.iter().peekable());
                 while let Some(f) = source.next_frame() {
                     if crate::cancel::stop_requested().is_some() {
                         interrupted = true;
@@ -323,6 +329,12 @@ pub fn sample_video_pass(
                             break
                         }
                         Step::Accept if only.is_some_and(|o| !o.contains(&f.pts)) => continue,
+                        Step::Accept if wanted.as_mut().is_some_and(|w| w.peek().is_none()) => {
+                            break
+                        }
+                        Step::Accept if wanted.as_mut().is_some_and(|w| !take_at(w, f.time)) => {
+                            continue
+                        }
                         Step::Accept => {
                             let index = (f.pts_time * frame_rate).max(0.0) as u64;
                             if tx.send(Selected(f, index)).is_err() {
@@ -415,6 +427,17 @@ pub fn sample_video_pass(
     }
     report.ok = report.error.is_none();
     Ok((report, changes))
+}
+
+/// Whether the frame at `time` is the first at or after the next wanted
+/// time; if so, every wanted time it answers is used up.
+fn take_at(wanted: &mut std::iter::Peekable<std::slice::Iter<'_, f64>>, time: f64) -> bool {
+    const EPS: f64 = 1e-6;
+    let mut taken = false;
+    while wanted.next_if(|&&t| t <= time + EPS).is_some() {
+        taken = true;
+    }
+    taken
 }
 
 /// Refuses a time window that starts at or past the end of a video of

@@ -40,7 +40,8 @@ pub use crate::frame::{measure_quality, FrameQuality, OccurrenceNote, SceneNote}
 pub use calibrate::{Calibration, ThresholdSource};
 pub use plan::{plan, Fate, Occurrence, Scene, SceneFrame, ScenePlan, SceneStats, VideoFrames};
 pub use video::{
-    analyse_video, finish_video, pass_config, scene_video, ScenePass, SceneSink, SPOOL_DIR,
+    analyse_video, finish_video, pass_config, scene_records, scene_video, ScenePass, SceneSink,
+    SPOOL_DIR,
 };
 
 /// How scene sampling works; every field has a documented default.

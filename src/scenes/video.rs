@@ -351,25 +351,11 @@ pub fn finish_video(
     Ok(report)
 }
 
-fn write_outputs(
-    passes: &[&ScenePass],
-    vi: usize,
-    plan: &ScenePlan,
-    cfg: &SampleConfig,
-) -> Result<u64> {
+/// Every candidate of video `vi` as a manifest record, in time order:
+/// what the plan made of it (saved frames have no `path` yet).
+pub fn scene_records(passes: &[&ScenePass], vi: usize, plan: &ScenePlan) -> Vec<FrameRecord> {
     let pass = passes[vi];
-    let job = &pass.job;
-    let dir = &job.output_dir;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
-    let mut used = HashSet::new();
     let mut records = Vec::with_capacity(pass.frames.len());
-    let mut saved = 0u64;
-    let mut first_error: Option<Error> = None;
-    let spool_path = SceneSink::spool_file(&pass.spool);
-    let mut spool = Spool {
-        path: &spool_path,
-        file: None,
-    };
     for (i, (meta, frame)) in pass.metas.iter().zip(&pass.frames).enumerate() {
         let fate = plan.fates[vi][i];
         let (scene_start, scene_end) = plan.shots[vi][i];
@@ -382,8 +368,6 @@ fn write_outputs(
             occurrences: None,
             quality: frame.quality,
         };
-        let mut decision = fate.decision();
-        let mut path = None;
         if let Some(s) = fate.scene().filter(|_| fate.saved()) {
             note.occurrences = plan.scenes.get(s).map(|scene| {
                 scene
@@ -396,31 +380,56 @@ fn write_outputs(
                     })
                     .collect()
             });
-            let stem = frame_stem(meta.pts_time, &job.stem, &cfg.save_format);
-            let name = unique_file_name(&mut used, &stem, cfg.format.extension());
-            let to = dir.join(&name);
-            match copy_spooled(&mut spool, pass.index.get(&meta.decode_index), &to) {
-                Ok(()) => {
-                    saved += 1;
-                    path = Some(name);
-                }
-                Err(e) => {
-                    decision = Decision::WriteFailed;
-                    first_error.get_or_insert(e);
-                }
-            }
         }
         let notes = crate::frame::Notes {
             scene: Some(note),
             ..Default::default()
         };
         records.push(FrameRecord {
-            video: job.input.clone(),
-            path,
-            decision,
+            video: pass.job.input.clone(),
+            path: None,
+            decision: fate.decision(),
             meta: meta.clone(),
             notes,
         });
+    }
+    records
+}
+
+fn write_outputs(
+    passes: &[&ScenePass],
+    vi: usize,
+    plan: &ScenePlan,
+    cfg: &SampleConfig,
+) -> Result<u64> {
+    let pass = passes[vi];
+    let job = &pass.job;
+    let dir = &job.output_dir;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
+    let mut used = HashSet::new();
+    let mut records = scene_records(passes, vi, plan);
+    let mut saved = 0u64;
+    let mut first_error: Option<Error> = None;
+    let spool_path = SceneSink::spool_file(&pass.spool);
+    let mut spool = Spool {
+        path: &spool_path,
+        file: None,
+    };
+    for record in records.iter_mut().filter(|r| r.decision == Decision::Saved) {
+        let meta = &record.meta;
+        let stem = frame_stem(meta.pts_time, &job.stem, &cfg.save_format);
+        let name = unique_file_name(&mut used, &stem, cfg.format.extension());
+        let to = dir.join(&name);
+        match copy_spooled(&mut spool, pass.index.get(&meta.decode_index), &to) {
+            Ok(()) => {
+                saved += 1;
+                record.path = Some(name);
+            }
+            Err(e) => {
+                record.decision = Decision::WriteFailed;
+                first_error.get_or_insert(e);
+            }
+        }
     }
     write_manifest(dir, &mut records)?;
     match first_error {

@@ -48,6 +48,7 @@ mod tests {
                     meta: candidate(t, RgbImage::new(1, 1)).meta,
                     vector,
                     quality: None,
+                    hash: None,
                 }
             })
             .collect()

@@ -14,6 +14,7 @@ use crate::decode::VideoInfo;
 use crate::embed::{write_npy_f32, Embedder};
 use crate::error::{Error, Result};
 use crate::frame::{measure_quality, Candidate, FrameMeta, FrameQuality};
+use crate::hash::{hash_image, HashKind};
 
 /// File names of the embedding matrix and its index.
 pub const EMBEDDINGS_NPY: &str = "embeddings.npy";
@@ -35,6 +36,10 @@ pub struct EmbeddedFrame {
     /// ([`EmbeddingSink::with_quality`]).
     #[serde(skip)]
     pub quality: Option<FrameQuality>,
+    /// Its 64-bit perceptual hash (pHash of the analysis image, hex), when
+    /// the sink was asked for it ([`EmbeddingSink::with_hash`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 /// Embeds every kept frame; dropped frames are ignored unless
@@ -44,6 +49,7 @@ pub struct EmbeddingSink {
     video: String,
     embed_dropped: bool,
     measure: bool,
+    hash: bool,
     /// Frames waiting for a batch, and whether each was kept.
     pending: Vec<(Candidate, bool)>,
     /// The embedded frames in time order, complete after [`Sink::finish`].
@@ -61,6 +67,7 @@ impl EmbeddingSink {
             video: String::new(),
             embed_dropped: false,
             measure: false,
+            hash: false,
             pending: Vec::new(),
             frames: Vec::new(),
             dropped: Vec::new(),
@@ -82,6 +89,13 @@ impl EmbeddingSink {
         self
     }
 
+    /// Also hashes each frame ([`EmbeddedFrame::hash`]): pHash, 8×8 bits,
+    /// of its analysis image, for finding repeats across videos.
+    pub fn with_hash(mut self) -> Self {
+        self.hash = true;
+        self
+    }
+
     fn embed_pending(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
@@ -91,11 +105,15 @@ impl EmbeddingSink {
         let vectors = self.embedder.embed_frames(&refs)?;
         for ((c, kept), vector) in batch.into_iter().zip(vectors) {
             let quality = self.measure.then(|| measure_quality(c.analysis()));
+            let hash = self
+                .hash
+                .then(|| hash_image(HashKind::Phash, c.analysis(), 8).to_hex());
             let frame = EmbeddedFrame {
                 video: self.video.clone(),
                 meta: c.meta,
                 vector,
                 quality,
+                hash,
             };
             if kept {
                 self.frames.push(frame);

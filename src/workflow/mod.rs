@@ -5,11 +5,13 @@
 //!
 //! | workflow | one video, in memory | many videos, into `OUT/<video>/` |
 //! | --- | --- | --- |
-//! | sample (scenes) | — | [`sample_scenes`] |
 //! | sample (hash buffer) | [`crate::pipeline::sample_video`] | [`sample_frames`] |
 //! | embed | [`embed_video`] | [`embed()`] |
 //! | select | [`choose_video`] | [`select()`] |
 //! | segment | [`segment_video`] | [`segment()`] |
+//! | sample (scenes) | [`scene_frames`] | [`sample_scenes`] |
+//! | select's candidates | [`select_candidates`] | — |
+//! | frames at times | [`frames_at`] | [`write_frames`] (one video) |
 //!
 //! The many-video forms run as a [`Batch`]: inputs become jobs, `resume`
 //! skips what an earlier run with the same fingerprint completed, each
@@ -35,6 +37,7 @@
 
 mod batch;
 pub mod embed;
+pub mod frames;
 pub mod record;
 pub mod sample;
 pub mod segment;
@@ -43,10 +46,11 @@ mod settings;
 
 pub use batch::{Batch, Inputs, Outcome};
 pub use embed::{embed, embed_video, load_embedder, Embedded};
+pub use frames::{frames_at, write_frames};
 pub use record::{Change, Fingerprints, PreviousRun, RunSummary, SUMMARY_NAME, VERSION};
-pub use sample::{sample_frames, sample_scenes};
+pub use sample::{sample_frames, sample_scenes, scene_frames};
 pub use segment::{segment, segment_job, segment_video, Segmented};
-pub use select::{choose_video, select, Choice, SelectOutcome, GLOBAL_LABEL};
+pub use select::{choose_video, select, select_candidates, Choice, SelectOutcome, GLOBAL_LABEL};
 pub use settings::{
     BatchSettings, CandidateFrames, CandidateSettings, EmbedSettings, OutputSettings,
     SegmentOutputs, SegmentSettings, SelectSettings,

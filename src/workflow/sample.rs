@@ -136,3 +136,67 @@ fn global_scenes(
         (r, ())
     })
 }
+
+/// Scene sampling of one video in memory: every candidate's record, what
+/// the plan made of it (`decision`, scene notes), in time order; saved
+/// frames have no `path` (take their pictures with
+/// [`super::frames_at`]). The candidates' images are spooled to a
+/// private folder under the system's temporary folder while the video is
+/// read, and removed before this returns. `model` is
+/// [`load_model`]'s for `scene.shots`.
+pub fn scene_frames(
+    input: &str,
+    cfg: &SampleConfig,
+    scene: &SceneConfig,
+    embedder: &Arc<dyn Embedder>,
+    model: Option<&TransNetV2>,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<(VideoReport, Vec<crate::sink::FrameRecord>)> {
+    scene.validate()?;
+    cfg.validate()?;
+    let job = private_job(input);
+    let pass = analyse_video(&job, cfg, scene, embedder, model, progress);
+    let cleanup = || {
+        if let Some(root) = job.output_dir.parent() {
+            let _ = std::fs::remove_dir_all(root);
+        }
+    };
+    let pass = match pass {
+        Ok(p) => p,
+        Err(e) => {
+            cleanup();
+            return Err(e);
+        }
+    };
+    pass.remove_spool();
+    cleanup();
+    let plan = plan(&[pass.view()], scene);
+    let records = crate::scenes::scene_records(&[&pass], 0, &plan);
+    let mut report = pass.report;
+    report.saved = records
+        .iter()
+        .filter(|r| r.decision == crate::sink::Decision::Saved)
+        .count() as u64;
+    report.scenes = plan.stats.first().cloned();
+    Ok((report, records))
+}
+
+/// A job whose folder is private to this call, under the temporary folder.
+fn private_job(input: &str) -> crate::input::Job {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let root = std::env::temp_dir().join(format!(
+        "framesift-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    crate::input::Job {
+        input: input.to_string(),
+        kind: crate::input::JobKind::Video,
+        output_dir: root.join("video"),
+        stem: Path::new(input)
+            .file_stem()
+            .map_or_else(|| "video".into(), |s| s.to_string_lossy().into_owned()),
+        subtitles: None,
+    }
+}

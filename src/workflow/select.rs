@@ -63,6 +63,35 @@ pub fn choose_video(
     choose(pass, settings)
 }
 
+/// The frames `select` would choose among in one video, embedded (and
+/// hashed, [`EmbeddedFrame::hash`]), in time order: its candidates after the gates, without those in the middle of
+/// a transition (unless `keep_transitions`) and the flat or blurred ones
+/// (unless `keep_poor`). A choice made elsewhere over these (e.g. one
+/// coreset over many videos' candidates) is `select --global`'s with
+/// `method: coreset`, given the videos in the same order.
+pub fn select_candidates(
+    input: &str,
+    settings: &SelectSettings,
+    embedder: &Arc<dyn Embedder>,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<super::Embedded> {
+    // How many to choose is not this step's business.
+    let cfg = settings.sample_config();
+    cfg.validate()?;
+    let pass = embed_candidates_hashed(
+        input,
+        &cfg,
+        embedder,
+        settings.keep_transitions,
+        true,
+        progress,
+    )?;
+    let mut passes = [pass];
+    scene_rules(&mut passes, settings.keep_poor);
+    let [Pass1 { report, frames, .. }] = passes;
+    Ok(super::Embedded { report, frames })
+}
+
 /// The choice over one video's first pass.
 fn choose(pass: Pass1, settings: &SelectSettings) -> Result<Choice> {
     let mut passes = [pass];
@@ -159,11 +188,26 @@ fn embed_candidates(
     keep_transitions: bool,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<Pass1> {
+    embed_candidates_hashed(input, cfg, embedder, keep_transitions, false, progress)
+}
+
+/// [`embed_candidates`], also hashing every frame when `hash` is set.
+fn embed_candidates_hashed(
+    input: &str,
+    cfg: &SampleConfig,
+    embedder: &Arc<dyn Embedder>,
+    keep_transitions: bool,
+    hash: bool,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<Pass1> {
     // Seams are found on every candidate, gated or not: a fade from black
     // passes through frames the dark gate drops.
     let mut sink = EmbeddingSink::new(embedder.clone())
         .with_quality()
         .also_dropped();
+    if hash {
+        sink = sink.with_hash();
+    }
     let (mut report, changes) = sample_video_traced(input, cfg, &mut sink, progress)?;
     let mut frames = sink.frames;
     let mut all: Vec<&EmbeddedFrame> = frames.iter().chain(&sink.dropped).collect();

@@ -1,0 +1,97 @@
+//! Frames by time: the frames of a video at given times, in memory or
+//! written as images + `frames.jsonl` (the last step of a selection made
+//! elsewhere, e.g. over many videos in Python or on a cluster).
+
+use std::path::Path;
+
+use super::settings::OutputSettings;
+use crate::buffer::{BufferConfig, BufferKind};
+use crate::config::SampleConfig;
+use crate::error::{Error, Result};
+use crate::gate::GateConfig;
+use crate::pipeline::{sample_video_pass, PassOptions, VideoReport};
+use crate::sink::{FolderSink, ImageOptions, MemorySink};
+
+/// The sampling settings of a pass that takes the frames at `times`
+/// (sorted): every frame decoded from the key frame before the first
+/// time until the frame for the last, no dedup, no gate.
+fn pass_for(times: &[f64], output: &OutputSettings, threads: usize) -> SampleConfig {
+    let first = times.first().copied().unwrap_or(0.0);
+    let cfg = SampleConfig {
+        keyframes_only: false,
+        min_frame_interval_sec: 0.0,
+        fps: None,
+        start_time_s: (first - 1e-6).max(0.0),
+        end_time_s: None, // the pass ends after the frame for the last time
+        buffer: BufferConfig::of(BufferKind::Passthrough),
+        gate: GateConfig::Pass,
+        decoder_threads: threads,
+        ..SampleConfig::default()
+    };
+    output.apply(cfg)
+}
+
+/// `times`, sorted and checked: finite and ≥ 0.
+fn sorted(times: &[f64]) -> Result<Vec<f64>> {
+    if let Some(t) = times.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+        return Err(Error::config("times", format!("{t} is not a time ≥ 0")));
+    }
+    let mut t = times.to_vec();
+    t.sort_by(f64::total_cmp);
+    t.dedup();
+    Ok(t)
+}
+
+/// The frames of `input` at `times` (seconds): for each time, the first
+/// frame at or after it (a frame's own `time`, as framesift's records give
+/// it, picks that frame). Nothing is written; `threads` are FFmpeg's
+/// decoder threads (0 = automatic).
+pub fn frames_at(
+    input: &str,
+    times: &[f64],
+    threads: usize,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<(VideoReport, MemorySink)> {
+    let times = sorted(times)?;
+    let mut sink = MemorySink::default();
+    if times.is_empty() {
+        return Ok((VideoReport::default(), sink));
+    }
+    let cfg = pass_for(&times, &OutputSettings::default(), threads);
+    let pass = PassOptions {
+        only_times: Some(times),
+        ..PassOptions::default()
+    };
+    let (report, _) = sample_video_pass(input, &cfg, &pass, &mut sink, progress)?;
+    Ok((report, sink))
+}
+
+/// Writes the frames of `input` at `times` into `out_dir` (images and
+/// `frames.jsonl`, each written under a temporary name then renamed), as
+/// [`frames_at`] picks them. A video that cannot be read is `Err`.
+pub fn write_frames(
+    input: &str,
+    times: &[f64],
+    out_dir: &Path,
+    output: &OutputSettings,
+    threads: usize,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<VideoReport> {
+    let times = sorted(times)?;
+    let cfg = pass_for(&times, output, threads);
+    cfg.validate()?;
+    let stem = Path::new(input)
+        .file_stem()
+        .map_or_else(|| "video".into(), |s| s.to_string_lossy().into_owned());
+    let opts = ImageOptions {
+        format: cfg.format,
+        quality: cfg.quality,
+        naming: cfg.save_format.clone(),
+    };
+    let mut sink = FolderSink::new(out_dir, &stem, opts);
+    let pass = PassOptions {
+        only_times: Some(times),
+        ..PassOptions::default()
+    };
+    sample_video_pass(input, &cfg, &pass, &mut sink, progress).map(|(r, _)| r)
+}
