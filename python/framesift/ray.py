@@ -231,9 +231,9 @@ def sample_videos(
 def load_rows(out_dir: Union[str, Path], videos: Optional[Iterable[str]] = None) -> Tuple[Any, np.ndarray]:
     """Every row under ``OUT/rows/`` (or of ``videos`` only), sorted by
     (video, time): ``(table, embeddings)`` with embeddings a float32 array
-    (rows, dim). Reads with Ray Data, gathers on the driver."""
+    (rows, dim). The files are read on the driver (``OUT`` must be storage
+    every machine shares, as the tasks write there)."""
     import pyarrow as pa  # noqa: PLC0415
-    import ray  # noqa: PLC0415
 
     if videos is not None:
         files = [str(rows_file(out_dir, framesift._path(v))) for v in videos]
@@ -242,8 +242,10 @@ def load_rows(out_dir: Union[str, Path], videos: Optional[Iterable[str]] = None)
         files = sorted(str(p) for p in (Path(out_dir) / ROWS_DIR).glob("*.parquet"))
     if not files:
         return row_schema(None).empty_table(), np.zeros((0, 0), dtype=np.float32)
-    ds = ray.data.read_parquet(files)
-    table = pa.concat_tables(ray.get(ds.to_arrow_refs()))
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    tables = [pq.read_table(f) for f in files]
+    table = pa.concat_tables(tables, promote_options="permissive")
     order = np.lexsort((table.column("time").to_numpy(), np.asarray(table.column("video").to_pylist())))
     table = table.take(pa.array(order))
     emb = table.column("embedding").combine_chunks()

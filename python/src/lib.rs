@@ -88,11 +88,9 @@ fn detached<T: Send>(
     work: impl FnOnce() -> Outcome<T> + Send,
 ) -> PyResult<T> {
     framesift::workflow::init(false).map_err(Failure::from)?;
-    let pool = if threads > 0 {
-        let built = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-        Some(built.map_err(|e| PyRuntimeError::new_err(format!("thread pool: {e}")))?)
-    } else {
-        None
+    let pool = match threads {
+        0 => None,
+        n => Some(pool_of(n).map_err(|e| PyRuntimeError::new_err(format!("thread pool: {e}")))?),
     };
     let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(1);
     std::thread::scope(|s| {
@@ -135,6 +133,18 @@ fn detached<T: Send>(
         }
         result.map_err(PyErr::from)
     })
+}
+
+/// A rayon pool for a call limited to `threads` threads of work. The
+/// call itself runs on one of the pool's threads (`install`) and mostly
+/// waits there (for the decoder, for images being written), so the pool
+/// has one thread more: with exactly `threads`, a call with `threads: 1`
+/// would wait forever for work queued behind itself.
+fn pool_of(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads + 1)
+        .thread_name(|i| format!("framesift-{i}"))
+        .build()
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -184,6 +194,12 @@ impl Picture {
 
 type Pictures = Vec<(Vec<u8>, u32, u32)>;
 
+/// A picture handed to Python: `(bytes, height, width)`.
+type PyPicture = (Py<PyBytes>, u32, u32);
+
+/// A sampling handed to Python: `(report, records, pictures)`.
+type PySampled = (String, String, Vec<PyPicture>);
+
 /// The records and pictures of a sampling, returned to Python.
 struct Sampled {
     report: String,
@@ -192,7 +208,7 @@ struct Sampled {
 }
 
 impl Sampled {
-    fn into_py(self, py: Python<'_>) -> (String, String, Vec<(Py<PyBytes>, u32, u32)>) {
+    fn into_py(self, py: Python<'_>) -> PySampled {
         let pictures = self
             .pictures
             .into_iter()
@@ -228,7 +244,7 @@ fn sample(
     jpeg: bool,
     quality: u8,
     threads: usize,
-) -> PyResult<(String, String, Vec<(Py<PyBytes>, u32, u32)>)> {
+) -> PyResult<PySampled> {
     let mut cfg: SampleConfig = settings::parse(config, "")?;
     if threads > 0 {
         cfg.decoder_threads = threads;
@@ -513,10 +529,7 @@ impl FrameStream {
         slf
     }
 
-    fn __next__(
-        &self,
-        py: Python<'_>,
-    ) -> PyResult<Option<(String, Option<(Py<PyBytes>, u32, u32)>)>> {
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<(String, Option<PyPicture>)>> {
         loop {
             let got = py.detach(|| self.rx.recv_timeout(Duration::from_millis(50)));
             match got {
@@ -577,10 +590,8 @@ fn iter_frames(
             };
             let mut work = || framesift::pipeline::sample_video(&path, &cfg, &mut sink, &|_| {});
             let report = if threads > 0 {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .map_err(|e| Failure::Panic(format!("thread pool: {e}")))?;
+                let pool =
+                    pool_of(threads).map_err(|e| Failure::Panic(format!("thread pool: {e}")))?;
                 pool.install(work)?
             } else {
                 work()?
