@@ -252,6 +252,7 @@ def select(
     min_distance: Optional[float] = None,
     seed: int = 0,
     dedup: bool = True,
+    report: bool = True,
     threads: int = 0,
 ) -> Tuple[np.ndarray, Dict[str, Any]]:
     """Chooses ``n`` diverse rows of ``vectors`` (rows, dim): ``(chosen,
@@ -265,7 +266,8 @@ def select(
     earlier row are left out first. ``report["diversity"]`` is the table
     ``framesift select`` prints (pairwise L2 and coverage radius of all rows,
     uniform, random and the choice: larger ``min``/``mean`` and a smaller
-    ``radius`` are better); ``report["duplicates"]`` the rows left out.
+    ``radius`` are better; ``report=False`` skips it, which saves three
+    passes over all rows); ``report["duplicates"]`` the rows left out.
     """
     data, rows, dim = _matrix(vectors)
     config = {
@@ -276,7 +278,9 @@ def select(
         "seed": seed,
         "dedup": dedup,
     }
-    chosen, duplicates, table = _native.select(data, rows, dim, _settings(config), int(threads))
+    chosen, duplicates, table = _native.select(
+        data, rows, dim, _settings(config), bool(report), int(threads)
+    )
     report = {
         "diversity": json.loads(table),
         "duplicates": np.asarray(duplicates, dtype=np.int64),

@@ -289,8 +289,10 @@ def hash_repeats(hashes: Sequence[Optional[int]], max_distance: int = 0) -> np.n
     return repeat
 
 
-def _block_picks(vectors: np.ndarray, offset: int, n: int, seed: int, threads: int) -> np.ndarray:
-    chosen, _ = framesift.select(vectors, n, method="coreset", seed=seed, threads=threads)
+def _block_picks(vectors: np.ndarray, offset: int, n: int, seed: int) -> np.ndarray:
+    # A Ray task: as many native threads as the CPUs it was given.
+    threads = _task_threads()
+    chosen, _ = framesift.select(vectors, n, method="coreset", seed=seed, report=False, threads=threads)
     return chosen + offset
 
 
@@ -309,31 +311,38 @@ def global_coreset(
     split into ``blocks`` contiguous blocks, k-center of ``n`` on each as a
     Ray task, then k-center of ``n`` over the union of their picks (a
     constant-factor approximation, Malkomes et al. 2015: no machine holds
-    more than a block plus ``blocks × n`` rows). ``info`` has the coverage
-    radius of the choice over all rows."""
+    more than a block plus ``blocks × n`` rows). ``info``: the coverage
+    radius of the choice over all rows (``radius``), the seconds in all and
+    of the radius alone."""
     import ray  # noqa: PLC0415
 
     started = time.monotonic()
     if len(vectors) == 0:
-        return np.zeros(0, dtype=np.int64), {"radius": 0.0, "seconds": 0.0, "mode": "empty"}
+        empty = {"radius": 0.0, "seconds": 0.0, "radius_seconds": 0.0, "mode": "empty"}
+        return np.zeros(0, dtype=np.int64), empty
     if not two_round:
-        chosen, report = framesift.select(vectors, n, method="coreset", seed=seed)
-        radius = report["diversity"][-1]["coverage_radius"]
+        chosen, _ = framesift.select(vectors, n, method="coreset", seed=seed, report=False)
         mode = "single-round"
     else:
         bounds = np.linspace(0, len(vectors), blocks + 1).astype(int)
         remote = ray.remote(_block_picks)
         refs = [
-            remote.remote(vectors[a:b], int(a), n, seed, _task_threads() or 1)
+            remote.remote(vectors[a:b], int(a), n, seed)
             for a, b in zip(bounds[:-1], bounds[1:])
             if b > a
         ]
         union = np.unique(np.concatenate(ray.get(refs)))
-        picks, _ = framesift.select(vectors[union], n, method="coreset", seed=seed)
+        picks, _ = framesift.select(vectors[union], n, method="coreset", seed=seed, report=False)
         chosen = union[picks]
-        radius = framesift.coverage_radius(vectors, chosen)
         mode = f"two-round ({len(refs)} blocks)"
-    info = {"radius": float(radius), "seconds": time.monotonic() - started, "mode": mode}
+    chose = time.monotonic()
+    radius = framesift.coverage_radius(vectors, chosen)
+    info = {
+        "radius": float(radius),
+        "seconds": time.monotonic() - started,
+        "radius_seconds": time.monotonic() - chose,
+        "mode": mode,
+    }
     return np.asarray(chosen, dtype=np.int64), info
 
 
@@ -353,6 +362,7 @@ def select_global(
     n: int,
     *,
     hash_distance: Optional[int] = 0,
+    embedding_distance: Optional[float] = None,
     two_round: bool = False,
     blocks: int = 8,
     seed: int = 0,
@@ -368,8 +378,11 @@ def select_global(
        ``SelectSettings``), rows to ``OUT/rows/`` (skipped when present).
     2. All rows, sorted by (video, time). Repeats across videos removed by
        pHash: a row within ``hash_distance`` bits of an earlier row's hash
-       is dropped (None: keep all). Rows with equal embeddings are dropped
-       by the coreset itself.
+       is dropped (None: keep all). With ``embedding_distance``, near
+       repeats by embedding go too: the rows left are an ε-net (k-center
+       run until every row is within ε, L2, of a kept row; kept rows are
+       more than ε apart). Rows with equal embeddings are always dropped
+       (by the coreset).
     3. One coreset of ``n`` (:func:`global_coreset`; ``two_round`` for
        data too big for one machine's selection).
     4. ``write``: the chosen frames written to ``OUT/frames/<video>/`` by
@@ -390,6 +403,12 @@ def select_global(
         keep = np.arange(len(table))
     else:
         keep = np.flatnonzero(~hash_repeats(hashes, hash_distance))
+    by_hash = len(table) - len(keep)
+    if embedding_distance is not None and len(keep):
+        net, _ = framesift.select(
+            vectors[keep], method="coreset", min_distance=embedding_distance, seed=seed, report=False
+        )
+        keep = keep[net]
     chosen_local, info = global_coreset(vectors[keep], n, seed=seed, two_round=two_round, blocks=blocks)
     chosen = keep[chosen_local]
     picked = table.take(_pa().array(chosen))
@@ -408,7 +427,8 @@ def select_global(
     summary = {
         "videos": outcomes,
         "rows": len(table),
-        "hash_repeats": int(len(table) - len(keep)),
+        "hash_repeats": int(by_hash),
+        "embedding_repeats": int(len(table) - by_hash - len(keep)),
         "chosen": int(len(chosen)),
         "coreset": info,
         "writes": writes,

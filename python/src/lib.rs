@@ -376,7 +376,9 @@ fn matrix(bytes: &[u8], rows: usize, dim: usize) -> PyResult<Matrix> {
     Ok(Matrix::from_flat(flat, dim))
 }
 
-/// select(bytes, rows, dim, config_json, threads) -> (chosen, duplicates, report_json)
+/// select(bytes, rows, dim, config_json, report, threads) -> (chosen, duplicates, report_json)
+/// (`report`: also the diversity table, which costs three more coverage
+/// radii over all rows; "[]" without it).
 #[pyfunction]
 fn select(
     py: Python<'_>,
@@ -384,6 +386,7 @@ fn select(
     rows: usize,
     dim: usize,
     config: &str,
+    report: bool,
     threads: usize,
 ) -> PyResult<(Vec<usize>, Vec<usize>, String)> {
     let cfg: SelectConfig = settings::parse(config, "")?;
@@ -391,8 +394,12 @@ fn select(
     let m = matrix(vectors, rows, dim)?;
     detached(py, threads, || {
         let sel = framesift::select::select(&m, &cfg)?;
-        let report = framesift::select::report(&m, &sel, &cfg);
-        Ok((sel.chosen, sel.duplicates, to_json(&report)?))
+        let table = if report {
+            to_json(&framesift::select::report(&m, &sel, &cfg))?
+        } else {
+            "[]".to_string()
+        };
+        Ok((sel.chosen, sel.duplicates, table))
     })
 }
 

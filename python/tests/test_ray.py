@@ -113,3 +113,18 @@ def test_hash_repeats_matches_a_pair_scan():
             assert mask[i] == want, (d, i)
             if h is not None and not want:
                 kept.append(h)
+
+
+def test_near_repeats_by_embedding_leave_an_epsilon_net(videos, tmp_path):
+    eps = 0.3
+    result = fr.select_global(videos, tmp_path / "ray", 3, hash_distance=None, embedding_distance=eps, write=False)
+    table, vectors = fr.load_rows(tmp_path / "ray")
+    assert result["embedding_repeats"] > 0
+    kept = result["rows"] - result["embedding_repeats"]
+    net, _ = framesift.select(vectors, method="coreset", min_distance=eps)
+    assert len(net) == kept
+    # Every row is within eps of the net; the net's rows are more than eps apart.
+    d = np.linalg.norm(vectors[:, None, :] - vectors[None, net, :], axis=2)
+    assert d.min(axis=1).max() <= eps + 1e-5
+    dn = d[net][:, np.arange(len(net))] + np.eye(len(net)) * 10
+    assert dn.min() > eps - 1e-5
