@@ -21,7 +21,7 @@ pub use keyframes::{pick_keyframes, pick_keyframes_among};
 pub use seams::{detect_seams, in_transition, successor_scores, Detection, Seam, SeamKind};
 pub use segments::{build_segments, Segment};
 pub use surveyor::knn_purity;
-pub use threshold::{thresholds, thresholds_with};
+pub use threshold::{thresholds, thresholds_with, Level};
 
 #[cfg(test)]
 pub(crate) use seams::testing;

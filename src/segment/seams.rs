@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::SegmentConfig;
+use super::config::{SegmentConfig, Threshold};
 use super::surveyor::knn_purity;
-use super::threshold::thresholds_with;
+use super::threshold::{thresholds_with, Level};
 use crate::embed::l2_distance;
 use crate::frame::FrameChange;
 
@@ -106,11 +106,19 @@ pub fn detect_seams<V: AsRef<[f32]>>(
     // without frame changes, every crossing) leave the rolling window, so
     // busy footage raises the threshold instead of hiding in seams.
     let mut marks: Vec<Option<(SeamKind, f64)>> = vec![None; scores.len()];
-    let thr = thresholds_with(times, &scores, cfg, &mut |i, thr| {
-        if scores[i] <= thr.min(cfg.min_score) {
-            return false;
-        }
+    let thr = thresholds_with(times, &scores, cfg, &mut |i, level| {
+        let thr = level.threshold;
         let (a, b) = (times[i], times[i + 1]);
+        if scores[i] <= thr.min(cfg.min_score) {
+            // Below the floor: only a quiet cut (see `quiet_cut`).
+            return match quiet_cut(changes, a, b, scores[i], level, cfg) {
+                Some(at) => {
+                    marks[i] = Some((SeamKind::Cut, at));
+                    true
+                }
+                None => false,
+            };
+        }
         match hard_cut(changes, a, b, cfg) {
             Some(at) => {
                 marks[i] = Some((SeamKind::Cut, at));
@@ -265,11 +273,54 @@ const SURE_PURITY: f32 = 0.95;
 /// …and drops a gradual one that separates worse than this.
 const MIN_PURITY: f32 = 0.6;
 
+/// A cut between two pictures the embedding finds alike (two similar
+/// textures, the same set from another angle): its step stays under
+/// `min_score`, which is there to keep noise and motion from making
+/// seams, yet the frame's luma jumps. Below the floor a step is a cut only
+/// when both signals stand out against the video's own level: the score
+/// crosses the rolling threshold (mean + K·std, before the floor) and is
+/// at least [`QUIET_MEAN_RATIO`] times the rolling mean, and one frame's
+/// luma jump is [`QUIET_JUMP_FACTOR`] times as far above the typical
+/// change as a cut's must be, isolated, and at least `cut_min_change`.
+/// With a fixed threshold, or without frame changes, never.
+fn quiet_cut(
+    changes: &[FrameChange],
+    a: f64,
+    b: f64,
+    score: f32,
+    level: Level,
+    cfg: &SegmentConfig,
+) -> Option<f64> {
+    let adaptive = matches!(cfg.threshold, Threshold::Adaptive(_));
+    let raised = score > level.rolling && score >= QUIET_MEAN_RATIO * level.mean;
+    if !(adaptive && raised) {
+        return None;
+    }
+    hard_cut_by(changes, a, b, cfg, QUIET_JUMP_FACTOR * cfg.cut_ratio)
+}
+
+/// A quiet cut's score is at least this many times the rolling mean…
+const QUIET_MEAN_RATIO: f32 = 2.0;
+/// …and its luma jump this many times `cut_ratio` above the typical
+/// change (a cut the embedding confirms needs `cut_ratio`).
+const QUIET_JUMP_FACTOR: f32 = 2.0;
+
 /// The time of a hard cut inside the step `(a, b]`: one decoded frame
 /// whose luma change stands alone: `cut_ratio` times the typical change
 /// in the second around the step, and twice the change of the frames just
 /// before and after it (a flash or a pan changes on several frames).
 fn hard_cut(changes: &[FrameChange], a: f64, b: f64, cfg: &SegmentConfig) -> Option<f64> {
+    hard_cut_by(changes, a, b, cfg, cfg.cut_ratio)
+}
+
+/// [`hard_cut`] with the jump `ratio` times the typical change.
+fn hard_cut_by(
+    changes: &[FrameChange],
+    a: f64,
+    b: f64,
+    cfg: &SegmentConfig,
+    ratio: f32,
+) -> Option<f64> {
     let lo = changes.partition_point(|c| c.time <= a);
     let hi = changes.partition_point(|c| c.time <= b);
     let (top_i, top) = changes
@@ -294,8 +345,7 @@ fn hard_cut(changes: &[FrameChange], a: f64, b: f64, cfg: &SegmentConfig) -> Opt
         .map(|k| changes[k].change)
         .collect();
     let typical = median(&mut others).max(0.002);
-    (top.change >= cfg.cut_ratio * typical && top.change >= ISOLATION * neighbour)
-        .then_some(top.time)
+    (top.change >= ratio * typical && top.change >= ISOLATION * neighbour).then_some(top.time)
 }
 
 /// A cut's jump is at least this many times its neighbours' changes.
@@ -485,5 +535,56 @@ mod tests {
         let smooth = changes(20.0, 0.01, None);
         let d = detect_seams(&times, &vectors, &smooth, &cfg);
         assert!(d.seams.is_empty(), "{:?}", d.seams);
+    }
+
+    /// Two similar pictures joined by a cut: scores ~0.03, the cut's step
+    /// 0.09 (three times the calm level, far under `min_score`).
+    fn similar_scenes() -> (Vec<f64>, Vec<Vec<f32>>) {
+        let n = 40;
+        let times: Vec<f64> = (0..n).map(|i| i as f64 * 0.5).collect();
+        let mut a = 0f32;
+        let vectors = (0..n)
+            .map(|i| {
+                if i > 0 {
+                    a += if i == 20 {
+                        0.09
+                    } else {
+                        0.025 + 0.01 * ((i % 3) as f32 / 3.0)
+                    };
+                }
+                vec![a.cos(), a.sin(), 0.0]
+            })
+            .collect();
+        (times, vectors)
+    }
+
+    #[test]
+    fn a_quiet_cut_needs_the_embedding_and_a_clean_luma_jump_to_agree() {
+        let (t, v) = similar_scenes();
+        let cfg = SegmentConfig::default();
+        // The frame's luma jumps at 9.8 s (0.2 against 0.004 around it).
+        let jump = changes(20.0, 0.004, Some(9.8));
+        let d = detect_seams(&t, &v, &jump, &cfg);
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        assert_eq!(d.seams[0].kind, SeamKind::Cut);
+        assert!((d.seams[0].time - 9.8).abs() < 1e-9);
+        // No luma jump: the weak step alone is not a seam.
+        let d = detect_seams(&t, &v, &changes(20.0, 0.004, None), &cfg);
+        assert!(d.seams.is_empty(), "{:?}", d.seams);
+        // A jump only 10x the typical change (a cut the embedding confirms
+        // needs 3x; a quiet one 6x) still counts; one 5x does not.
+        let d = detect_seams(&t, &v, &changes(20.0, 0.02, Some(9.8)), &cfg);
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        let d = detect_seams(&t, &v, &changes(20.0, 0.04, Some(9.8)), &cfg);
+        assert!(d.seams.is_empty(), "{:?}", d.seams);
+        // A fixed threshold means what it says.
+        let fixed = SegmentConfig {
+            threshold: Threshold::Fixed(0.25),
+            ..SegmentConfig::default()
+        };
+        assert!(detect_seams(&t, &v, &jump, &fixed).seams.is_empty());
+        // A jump on a step the embedding does not raise is not a cut.
+        let (t2, v2) = two_scenes(40, 40);
+        assert!(detect_seams(&t2, &v2, &jump, &cfg).seams.is_empty());
     }
 }

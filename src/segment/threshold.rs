@@ -9,26 +9,46 @@ use super::config::{SegmentConfig, Threshold};
 /// Fewer scores than this in a window: use the baseline.
 const MIN_HISTORY: usize = 4;
 
+/// One step's threshold, and the rolling level it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Level {
+    /// What the score must exceed to be a seam: the rolling mean + K·std,
+    /// never below `min_score` (or the fixed value).
+    pub threshold: f32,
+    /// The rolling mean + K·std alone, before the `min_score` floor (the
+    /// fixed value with [`Threshold::Fixed`]).
+    pub rolling: f32,
+    /// The rolling mean of the scores (0 with [`Threshold::Fixed`]).
+    pub mean: f32,
+}
+
 /// The threshold for each of `scores` (`scores[i]` belongs to the step
 /// that starts at `times[i]`); a step above its threshold is left out of
 /// later windows.
 pub fn thresholds(times: &[f64], scores: &[f32], cfg: &SegmentConfig) -> Vec<f32> {
-    thresholds_with(times, scores, cfg, &mut |i, thr| scores[i] > thr)
+    thresholds_with(times, scores, cfg, &mut |i, level| {
+        scores[i] > level.threshold
+    })
 }
 
-/// [`thresholds`], with `is_seam(i, threshold_i)` deciding, step by step,
+/// [`thresholds`], with `is_seam(i, level_i)` deciding, step by step,
 /// which steps are seams to leave out of later windows.
 pub fn thresholds_with(
     times: &[f64],
     scores: &[f32],
     cfg: &SegmentConfig,
-    is_seam: &mut dyn FnMut(usize, f32) -> bool,
+    is_seam: &mut dyn FnMut(usize, Level) -> bool,
 ) -> Vec<f32> {
     let k = match cfg.threshold {
         Threshold::Fixed(x) => {
             let thr = vec![x; scores.len()];
+            let level = Level {
+                threshold: x,
+                rolling: x,
+                mean: 0.0,
+            };
             for i in 0..scores.len() {
-                is_seam(i, x);
+                is_seam(i, level);
             }
             return thr;
         }
@@ -57,9 +77,15 @@ pub fn thresholds_with(
         } else {
             warm_up(times, scores, i, cfg.window_sec)
         };
-        let thr = ((mean + f64::from(k) * std) as f32).max(cfg.min_score);
+        let rolling = (mean + f64::from(k) * std) as f32;
+        let thr = rolling.max(cfg.min_score);
         out.push(thr);
-        seam[i] = is_seam(i, thr);
+        let level = Level {
+            threshold: thr,
+            rolling,
+            mean: mean as f32,
+        };
+        seam[i] = is_seam(i, level);
     }
     out
 }
