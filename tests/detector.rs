@@ -233,6 +233,40 @@ fn missing_weights_and_key_frames_are_settings_errors() {
     assert!(!out.join("v.mp4").exists(), "nothing written");
 }
 
+#[cfg(feature = "transnet")]
+#[test]
+fn the_weights_are_found_in_the_hugging_face_hub_cache() {
+    // No setting, no env var, no models/ folder, no ~/.cache/framesift:
+    // only a model snapshot in the hub cache holds the file.
+    let dir = tempfile::tempdir().unwrap();
+    let v = common::testsrc(dir.path(), "v.mp4", 2, 25);
+    let snap = dir
+        .path()
+        .join("hub/models--someone--transnetv2/snapshots/0123abcd");
+    std::fs::create_dir_all(&snap).unwrap();
+    std::fs::copy(weights(), snap.join("transnetv2-pytorch-weights.pth")).unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    framesift()
+        .current_dir(&work)
+        .args([
+            "segment",
+            v.to_str().unwrap(),
+            "-o",
+            "out",
+            "--cuts-only",
+            "-q",
+        ])
+        .args(["--detector", "transnetv2"])
+        .env_remove("FRAMESIFT_TRANSNET_WEIGHTS")
+        .env_remove("HF_HOME")
+        .env("HOME", dir.path())
+        .env("HF_HUB_CACHE", dir.path().join("hub"))
+        .assert()
+        .success();
+    assert!(work.join("out/v.mp4/transnet.csv").is_file());
+}
+
 #[test]
 fn a_network_detector_without_its_model_is_a_settings_error_not_silence() {
     use framesift::settings::{Detector, SegmentSettings, ShotSettings};

