@@ -128,3 +128,11 @@ def test_near_repeats_by_embedding_leave_an_epsilon_net(videos, tmp_path):
     assert d.min(axis=1).max() <= eps + 1e-5
     dn = d[net][:, np.arange(len(net))] + np.eye(len(net)) * 10
     assert dn.min() > eps - 1e-5
+
+
+def test_a_ray_dataset_of_paths_works_like_a_list(videos, tmp_path):
+    ds = ray.data.from_items([{"video": v} for v in videos[:2]])
+    from_ds = fr.select_global(ds, tmp_path / "a", 3, hash_distance=None, write=False)
+    from_list = fr.select_global(videos[:2], tmp_path / "b", 3, hash_distance=None, write=False)
+    assert [o["video"] for o in from_ds["videos"]] == sorted(videos[:2])
+    assert np.array_equal(from_ds["indices"], from_list["indices"])
