@@ -96,19 +96,36 @@ pub fn name_jobs(items: Vec<(String, String, Option<String>)>, out: &Path) -> Ve
             let n = seen.entry(name.clone()).or_insert(0);
             *n += 1;
             let dir_name = if *n == 1 { name } else { format!("{name}-{n}") };
-            let stem = Path::new(&dir_name)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| dir_name.clone());
             Job {
                 output_dir: out.join(&dir_name),
-                stem,
+                stem: stem_of(&dir_name),
                 input,
                 kind: JobKind::Video,
                 subtitles,
             }
         })
         .collect()
+}
+
+/// The job of one video `input` writing under `out`, named as the command
+/// line names it (`OUT/<file name>/`, frames named by its stem).
+pub fn video_job(input: &str, out: &Path) -> Job {
+    let name = folder_name(input);
+    Job {
+        output_dir: out.join(&name),
+        stem: stem_of(&name),
+        input: input.to_string(),
+        kind: JobKind::Video,
+        subtitles: None,
+    }
+}
+
+/// A video folder's name without its extension (how frames are prefixed).
+fn stem_of(dir_name: &str) -> String {
+    Path::new(dir_name).file_stem().map_or_else(
+        || dir_name.to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
 }
 
 /// One image-folder job per input folder, writing under `out`.

@@ -126,12 +126,7 @@ pub fn run_job_pass(
     progress: &(dyn Fn(f64) + Sync),
 ) -> VideoReport {
     let started = std::time::Instant::now();
-    let opts = crate::sink::ImageOptions {
-        format: cfg.format,
-        quality: cfg.quality,
-        naming: cfg.save_format.clone(),
-    };
-    let folder = FolderSink::new(&job.output_dir, &job.stem, opts);
+    let folder = FolderSink::new(&job.output_dir, &job.stem, cfg.image_options());
     let run = |sink: &mut dyn crate::sink::Sink| match job.kind {
         JobKind::Video => sample_video_pass(&job.input, cfg, pass, sink, progress).map(|(r, _)| r),
         JobKind::Images => sample_images(&job.input, cfg, sink, progress),

@@ -233,7 +233,9 @@ def load_rows(out_dir: Union[str, Path], videos: Optional[Iterable[str]] = None)
     (video, time): ``(table, embeddings)`` with embeddings a float32 array
     (rows, dim). The files are read on the driver (``OUT`` must be storage
     every machine shares, as the tasks write there)."""
-    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    pa = _pa()
 
     if videos is not None:
         files = [str(rows_file(out_dir, framesift._path(v))) for v in videos]
@@ -242,8 +244,6 @@ def load_rows(out_dir: Union[str, Path], videos: Optional[Iterable[str]] = None)
         files = sorted(str(p) for p in (Path(out_dir) / ROWS_DIR).glob("*.parquet"))
     if not files:
         return row_schema(None).empty_table(), np.zeros((0, 0), dtype=np.float32)
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
     tables = [pq.read_table(f) for f in files]
     table = pa.concat_tables(tables, promote_options="permissive")
     order = np.lexsort((table.column("time").to_numpy(), np.asarray(table.column("video").to_pylist())))
@@ -395,8 +395,7 @@ def select_global(
     """
     out = Path(out_dir)
     started = time.monotonic()
-    videos_list = None if _is_dataset(videos) else [framesift._path(v) for v in videos]
-    outcomes = _run_per_video(candidates_task, videos if videos_list is None else videos_list, out, settings, cpus_per_task)
+    outcomes = _run_per_video(candidates_task, videos, out, settings, cpus_per_task)
     table, vectors = load_rows(out, [o["video"] for o in outcomes if not o["error"]])
     hashes = table.column("hash").to_pylist() if len(table) else []
     if hash_distance is None:
@@ -444,11 +443,3 @@ def select_global(
     summary["indices"] = chosen
     return summary
 
-
-def _is_dataset(videos: Any) -> bool:
-    try:
-        import ray  # noqa: PLC0415
-
-        return isinstance(videos, ray.data.Dataset)
-    except ImportError:
-        return False

@@ -28,7 +28,7 @@ use framesift::sink::{encode, FrameRecord, ImageFormat, MemorySink, SegmentRecor
 use framesift::workflow::{self, Embedded};
 use framesift::Error;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyException, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde::Serialize;
@@ -51,6 +51,8 @@ create_exception!(
 enum Failure {
     Settings(String),
     Video(String),
+    /// An output that could not be written (`OSError`).
+    Output(String),
     Panic(String),
 }
 
@@ -61,6 +63,7 @@ impl From<Error> for Failure {
             | Error::Weights { .. }
             | Error::Model { .. }
             | Error::OutputFolder { .. } => Failure::Settings(e.to_string()),
+            Error::Io { .. } | Error::Encode { .. } => Failure::Output(e.to_string()),
             other => Failure::Video(other.to_string()),
         }
     }
@@ -71,6 +74,7 @@ impl From<Failure> for PyErr {
         match f {
             Failure::Settings(m) => PyValueError::new_err(m),
             Failure::Video(m) => VideoError::new_err(m),
+            Failure::Output(m) => PyOSError::new_err(m),
             Failure::Panic(m) => {
                 InternalError::new_err(format!("framesift: internal error (please report it): {m}"))
             }
@@ -88,18 +92,10 @@ fn detached<T: Send>(
     work: impl FnOnce() -> Outcome<T> + Send,
 ) -> PyResult<T> {
     framesift::workflow::init(false).map_err(Failure::from)?;
-    let pool = match threads {
-        0 => None,
-        n => Some(pool_of(n).map_err(|e| PyRuntimeError::new_err(format!("thread pool: {e}")))?),
-    };
     let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(1);
     std::thread::scope(|s| {
         let worker = s.spawn(move || {
-            let run = AssertUnwindSafe(|| match &pool {
-                Some(p) => p.install(work),
-                None => work(),
-            });
-            let result = catch_unwind(run).unwrap_or_else(|p| Err(Failure::Panic(panic_text(&p))));
+            let result = guarded(threads, work);
             let _ = done_tx.send(());
             result
         });
@@ -133,6 +129,21 @@ fn detached<T: Send>(
         }
         result.map_err(PyErr::from)
     })
+}
+
+/// Runs `work` here, inside a pool of `threads` threads when `threads > 0`,
+/// with any panic caught and returned as [`Failure::Panic`].
+fn guarded<T>(threads: usize, work: impl FnOnce() -> Outcome<T> + Send) -> Outcome<T>
+where
+    T: Send,
+{
+    let run = AssertUnwindSafe(|| match threads {
+        0 => work(),
+        n => pool_of(n)
+            .map_err(|e| Failure::Panic(format!("thread pool: {e}")))?
+            .install(work),
+    });
+    catch_unwind(run).unwrap_or_else(|p| Err(Failure::Panic(panic_text(&p))))
 }
 
 /// A rayon pool for a call limited to `threads` threads of work. The
@@ -178,16 +189,16 @@ impl Picture {
         }
     }
 
-    /// `(bytes, height, width)`: packed RGB rows, or a JPEG (height and
-    /// width still the picture's).
-    fn render(self, img: &RgbImage) -> Outcome<Option<(Vec<u8>, u32, u32)>> {
+    /// `(bytes, height, width)`: the packed RGB rows (moved, not copied),
+    /// or a JPEG (height and width still the picture's).
+    fn render(self, img: RgbImage) -> Result<Option<(Vec<u8>, u32, u32)>, String> {
         let (w, h) = img.dimensions();
         match self {
             Picture::None => Ok(None),
-            Picture::Raw => Ok(Some((img.as_raw().to_vec(), h, w))),
-            Picture::Jpeg(q) => encode(img, ImageFormat::Jpg, q)
+            Picture::Raw => Ok(Some((img.into_raw(), h, w))),
+            Picture::Jpeg(q) => encode(&img, ImageFormat::Jpg, q)
                 .map(|b| Some((b, h, w)))
-                .map_err(|e| Failure::Video(format!("cannot encode JPEG: {e}"))),
+                .map_err(|e| format!("cannot encode JPEG: {e}")),
         }
     }
 }
@@ -219,10 +230,10 @@ impl Sampled {
 }
 
 /// Pictures of the `saved` records from the sink's images (in order).
-fn pictures_of(sink: &MemorySink, picture: Picture) -> Outcome<Pictures> {
+fn pictures_of(sink: MemorySink, picture: Picture) -> Outcome<Pictures> {
     let mut out = Vec::new();
-    for img in &sink.images {
-        if let Some(p) = picture.render(img)? {
+    for img in sink.images {
+        if let Some(p) = picture.render(img).map_err(Failure::Output)? {
             out.push(p);
         }
     }
@@ -257,7 +268,7 @@ fn sample(
             Ok(Sampled {
                 report: to_json(&report)?,
                 records: to_json(&sink.records)?,
-                pictures: pictures_of(&sink, picture)?,
+                pictures: pictures_of(sink, picture)?,
             })
         })?,
         "scenes" => {
@@ -280,7 +291,7 @@ fn sample(
                     _ => {
                         let times: Vec<f64> = saved(&records).map(|r| r.meta.time).collect();
                         let (_, sink) = workflow::frames_at(&path, &times, threads, &|_| {})?;
-                        pictures_of(&sink, picture)?
+                        pictures_of(sink, picture)?
                     }
                 };
                 Ok(Sampled {
@@ -330,17 +341,28 @@ fn pack(embedded: &Embedded, dim: usize) -> Outcome<(String, String, Vec<u8>, us
     ))
 }
 
+/// Embeds with the embedder `cfg` names (loaded before the work starts,
+/// so a missing model is a `ValueError`) through `work`, and packs the
+/// result for Python.
+fn embedded_with(
+    py: Python<'_>,
+    cfg: &framesift::embed::EmbedderConfig,
+    threads: usize,
+    work: impl FnOnce(&Arc<dyn framesift::embed::Embedder>) -> framesift::Result<Embedded> + Send,
+) -> PyResult<Vectors> {
+    let embedder = workflow::load_embedder(cfg).map_err(Failure::from)?;
+    let out = detached(py, threads, || pack(&work(&embedder)?, embedder.dim()))?;
+    Ok(vectors_of(py, out))
+}
+
 /// embed(path, settings_json, threads) -> (report, records, bytes, rows, dim)
 #[pyfunction]
 fn embed(py: Python<'_>, path: String, settings: &str, threads: usize) -> PyResult<Vectors> {
     let s: EmbedSettings = settings::parse(settings, "")?;
     s.validate().map_err(Failure::from)?;
-    let embedder = workflow::load_embedder(&s.embedder).map_err(Failure::from)?;
-    let out = detached(py, threads, || {
-        let e = workflow::embed_video(&path, &s, &embedder, &|_| {})?;
-        pack(&e, embedder.dim())
-    })?;
-    Ok(vectors_of(py, out))
+    embedded_with(py, &s.embedder, threads, |e| {
+        workflow::embed_video(&path, &s, e, &|_| {})
+    })
 }
 
 /// candidates(path, select_settings_json, threads) -> as embed
@@ -348,12 +370,9 @@ fn embed(py: Python<'_>, path: String, settings: &str, threads: usize) -> PyResu
 fn candidates(py: Python<'_>, path: String, settings: &str, threads: usize) -> PyResult<Vectors> {
     let s: SelectSettings = settings::parse(settings, "")?;
     s.sample_config().validate().map_err(Failure::from)?;
-    let embedder = workflow::load_embedder(&s.embedder).map_err(Failure::from)?;
-    let out = detached(py, threads, || {
-        let e = workflow::select_candidates(&path, &s, &embedder, &|_| {})?;
-        pack(&e, embedder.dim())
-    })?;
-    Ok(vectors_of(py, out))
+    embedded_with(py, &s.embedder, threads, |e| {
+        workflow::select_candidates(&path, &s, e, &|_| {})
+    })
 }
 
 /// The rows of a little-endian float32 matrix given as bytes.
@@ -496,12 +515,7 @@ impl framesift::sink::Sink for ChannelSink {
             input: self.video.clone(),
             reason: m,
         };
-        let picture = match self.picture.render(&c.image) {
-            Ok(p) => p,
-            Err(Failure::Video(m) | Failure::Settings(m) | Failure::Panic(m)) => {
-                return Err(convert(m))
-            }
-        };
+        let picture = self.picture.render(c.image).map_err(convert)?;
         let record = FrameRecord {
             video: self.video.clone(),
             path: None,
@@ -589,23 +603,15 @@ fn iter_frames(
     let picture = Picture::from_flags(images, jpeg, quality)?;
     let (tx, rx) = crossbeam_channel::bounded(4);
     let worker = std::thread::spawn(move || {
-        let run = AssertUnwindSafe(move || -> Outcome<String> {
+        guarded(threads, move || {
             let mut sink = ChannelSink {
                 video: String::new(),
                 picture,
                 tx,
             };
-            let mut work = || framesift::pipeline::sample_video(&path, &cfg, &mut sink, &|_| {});
-            let report = if threads > 0 {
-                let pool =
-                    pool_of(threads).map_err(|e| Failure::Panic(format!("thread pool: {e}")))?;
-                pool.install(work)?
-            } else {
-                work()?
-            };
+            let report = framesift::pipeline::sample_video(&path, &cfg, &mut sink, &|_| {})?;
             to_json(&report)
-        });
-        catch_unwind(run).unwrap_or_else(|p| Err(Failure::Panic(panic_text(&p))))
+        })
     });
     Ok(FrameStream {
         rx,

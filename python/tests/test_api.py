@@ -3,7 +3,6 @@ the tests generate; pictures are the video's pixels; bad input raises clean
 exceptions; the GIL is released; Ctrl-C stops a call."""
 
 import _thread
-import json
 import subprocess
 import threading
 import time
@@ -13,7 +12,7 @@ import numpy as np
 import pytest
 
 import framesift
-from conftest import make_video, read_jsonl, run_cli
+from conftest import read_jsonl, run_cli
 
 
 def stem(v):

@@ -102,6 +102,15 @@ fn yes() -> bool {
 }
 
 impl SampleConfig {
+    /// How a folder sink writes images under these settings.
+    pub fn image_options(&self) -> crate::sink::ImageOptions {
+        crate::sink::ImageOptions {
+            format: self.format,
+            quality: self.quality,
+            naming: self.save_format.clone(),
+        }
+    }
+
     /// Whether frames are turned by the display matrix.
     pub fn turns_frames(&self) -> bool {
         self.autorotate && !self.reference_compat

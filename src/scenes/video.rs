@@ -51,7 +51,8 @@ pub type SpoolIndex = HashMap<u64, (u64, u64)>;
 /// so a candidate costs one write, not a file of its own.
 pub struct SceneSink {
     embedder: Arc<dyn Embedder>,
-    spool: PathBuf,
+    /// The spool folder; `None`: nothing is spooled (no image encoded).
+    spool: Option<PathBuf>,
     format: ImageFormat,
     quality: u8,
     min_structure: f32,
@@ -68,17 +69,18 @@ pub struct SceneSink {
 
 impl SceneSink {
     /// A sink spooling into the folder `spool` (created on
-    /// [`Sink::begin`]) as `format` at `quality`.
+    /// [`Sink::begin`]) as `format` at `quality`; with `None` it only
+    /// embeds and measures.
     pub fn new(
         embedder: Arc<dyn Embedder>,
-        spool: impl Into<PathBuf>,
+        spool: Option<PathBuf>,
         format: ImageFormat,
         quality: u8,
         min_structure: f32,
     ) -> Self {
         SceneSink {
             embedder,
-            spool: spool.into(),
+            spool,
             format,
             quality,
             min_structure,
@@ -99,9 +101,13 @@ impl SceneSink {
 
     /// Appends the encoded images that are ready to the spool file.
     fn settle(&mut self, done: Vec<(u64, Result<Vec<u8>>)>) {
+        let path = self
+            .spool
+            .as_deref()
+            .map(Self::spool_file)
+            .unwrap_or_default();
         for (key, res) in done {
             let appended = res.and_then(|bytes| {
-                let path = Self::spool_file(&self.spool);
                 let file = self.file.as_mut().ok_or_else(|| {
                     Error::io(&path, "spool not open", std::io::ErrorKind::NotFound.into())
                 })?;
@@ -142,7 +148,9 @@ impl SceneSink {
     }
 
     fn spool_image(&mut self, c: Candidate) {
-        let path = Self::spool_file(&self.spool);
+        let Some(path) = self.spool.as_deref().map(Self::spool_file) else {
+            return; // not spooling: no image is encoded
+        };
         let (format, quality, image) = (self.format, self.quality, c.image);
         let job = move || encode_for(&image, format, quality, &path);
         let done = self.encoder.run(c.meta.decode_index, job);
@@ -152,9 +160,12 @@ impl SceneSink {
 
 impl Sink for SceneSink {
     fn begin(&mut self, _video: &str, _info: &VideoInfo) -> Result<()> {
-        std::fs::create_dir_all(&self.spool)
-            .map_err(|e| Error::io(&self.spool, "cannot create spool folder", e))?;
-        let path = Self::spool_file(&self.spool);
+        let Some(spool) = &self.spool else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(spool)
+            .map_err(|e| Error::io(spool, "cannot create spool folder", e))?;
+        let path = Self::spool_file(spool);
         let file = File::create(&path).map_err(|e| Error::io(&path, "cannot create spool", e))?;
         self.file = Some(BufWriter::new(file));
         Ok(())
@@ -177,8 +188,8 @@ impl Sink for SceneSink {
         let embedded = self.embed_pending();
         let done = self.encoder.finish();
         self.settle(done);
-        if let Some(mut f) = self.file.take() {
-            let path = Self::spool_file(&self.spool);
+        if let (Some(mut f), Some(spool)) = (self.file.take(), &self.spool) {
+            let path = Self::spool_file(spool);
             if let Err(e) = f.flush() {
                 self.first_error
                     .get_or_insert(Error::io(&path, "cannot spool image", e));
@@ -208,8 +219,8 @@ pub struct ScenePass {
     pub seams: Vec<Seam>,
     /// Where the video starts and ends (seconds).
     pub span: (f64, f64),
-    /// The spool folder.
-    pub spool: PathBuf,
+    /// The spool folder (`None` when the pass did not spool).
+    pub spool: Option<PathBuf>,
     /// Where each candidate's image is in the spool file.
     pub index: SpoolIndex,
 }
@@ -226,8 +237,11 @@ impl ScenePass {
 
     /// Removes the spool folder (and the run's spool root when empty).
     pub fn remove_spool(&self) {
-        let _ = std::fs::remove_dir_all(&self.spool);
-        if let Some(root) = self.spool.parent() {
+        let Some(spool) = &self.spool else {
+            return;
+        };
+        let _ = std::fs::remove_dir_all(spool);
+        if let Some(root) = spool.parent() {
             let _ = std::fs::remove_dir(root); // only when empty
         }
     }
@@ -261,9 +275,12 @@ pub fn pass_config(cfg: &SampleConfig, scene: &SceneConfig) -> SampleConfig {
     }
 }
 
-/// The decoding pass of one video: embeds, measures and spools every
-/// candidate and finds the seams. Nothing is written to the video's
-/// folder yet.
+/// The decoding pass of one video: embeds and measures every candidate
+/// and finds the seams. With `spool`, each candidate that could be saved
+/// is also encoded into the job's spool folder, so its image can be
+/// written later without decoding again; without, nothing touches the
+/// disk (callers in memory take pictures by time). Nothing is written to
+/// the video's folder yet.
 /// `model` is [`crate::shots::load_model`]'s for `scene.shots`.
 pub fn analyse_video(
     job: &Job,
@@ -271,15 +288,18 @@ pub fn analyse_video(
     scene: &SceneConfig,
     embedder: &Arc<dyn Embedder>,
     model: Option<&TransNetV2>,
+    spool: bool,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<ScenePass> {
     scene.validate()?;
     let pass_cfg = pass_config(cfg, scene);
-    let spool = spool_of(job);
-    let _ = std::fs::remove_dir_all(&spool); // a killed run's leftovers
+    let spool = spool.then(|| spool_of(job));
+    if let Some(dir) = &spool {
+        let _ = std::fs::remove_dir_all(dir); // a killed run's leftovers
+    }
     let mut sink = SceneSink::new(
         embedder.clone(),
-        &spool,
+        spool.clone(),
         cfg.format,
         cfg.quality,
         scene.min_structure,
@@ -295,7 +315,9 @@ pub fn analyse_video(
     let (report, changes, scores) = match traced {
         Ok(r) => r,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&spool);
+            if let Some(dir) = &spool {
+                let _ = std::fs::remove_dir_all(dir);
+            }
             return Err(e);
         }
     };
@@ -410,7 +432,11 @@ fn write_outputs(
     let mut records = scene_records(passes, vi, plan);
     let mut saved = 0u64;
     let mut first_error: Option<Error> = None;
-    let spool_path = SceneSink::spool_file(&pass.spool);
+    let spool_path = pass
+        .spool
+        .as_deref()
+        .map(SceneSink::spool_file)
+        .unwrap_or_default();
     let mut spool = Spool {
         path: &spool_path,
         file: None,
@@ -481,7 +507,7 @@ pub fn scene_video(
     let started = std::time::Instant::now();
     let failed =
         |e: Error| crate::runner::failed(job, e.to_string(), started.elapsed().as_secs_f64());
-    let pass = match analyse_video(job, cfg, scene, embedder, model, progress) {
+    let pass = match analyse_video(job, cfg, scene, embedder, model, true, progress) {
         Ok(p) => p,
         Err(e) => return failed(e),
     };

@@ -89,7 +89,7 @@ impl EmbeddingSink {
         self
     }
 
-    /// Also hashes each frame ([`EmbeddedFrame::hash`]): pHash, 8×8 bits,
+    /// Also hashes each kept frame ([`EmbeddedFrame::hash`]): pHash, 8×8 bits,
     /// of its analysis image, for finding repeats across videos.
     pub fn with_hash(mut self) -> Self {
         self.hash = true;
@@ -105,9 +105,9 @@ impl EmbeddingSink {
         let vectors = self.embedder.embed_frames(&refs)?;
         for ((c, kept), vector) in batch.into_iter().zip(vectors) {
             let quality = self.measure.then(|| measure_quality(c.analysis()));
-            let hash = self
-                .hash
-                .then(|| hash_image(HashKind::Phash, c.analysis(), 8).to_hex());
+            // Only kept frames: dropped ones are embedded for the seams alone.
+            let hash =
+                (self.hash && kept).then(|| hash_image(HashKind::Phash, c.analysis(), 8).to_hex());
             let frame = EmbeddedFrame {
                 video: self.video.clone(),
                 meta: c.meta,

@@ -9,8 +9,9 @@ use crate::buffer::{BufferConfig, BufferKind};
 use crate::config::SampleConfig;
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
+use crate::input::video_job;
 use crate::pipeline::{sample_video_pass, PassOptions, VideoReport};
-use crate::sink::{FolderSink, ImageOptions, MemorySink};
+use crate::sink::{FolderSink, MemorySink, Sink};
 
 /// The sampling settings of a pass that takes the frames at `times`
 /// (sorted): every frame decoded from the key frame before the first
@@ -42,6 +43,28 @@ fn sorted(times: &[f64]) -> Result<Vec<f64>> {
     Ok(t)
 }
 
+/// One pass over `input` taking the frames at `times` into `sink`.
+fn pass_at(
+    input: &str,
+    times: &[f64],
+    output: &OutputSettings,
+    threads: usize,
+    sink: &mut dyn Sink,
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<VideoReport> {
+    let times = sorted(times)?;
+    let cfg = pass_for(&times, output, threads);
+    cfg.validate()?;
+    if times.is_empty() {
+        return Ok(VideoReport::default());
+    }
+    let pass = PassOptions {
+        only_times: Some(times),
+        ..PassOptions::default()
+    };
+    sample_video_pass(input, &cfg, &pass, sink, progress).map(|(r, _)| r)
+}
+
 /// The frames of `input` at `times` (seconds): for each time, the first
 /// frame at or after it (a frame's own `time`, as framesift's records give
 /// it, picks that frame). Nothing is written; `threads` are FFmpeg's
@@ -52,17 +75,9 @@ pub fn frames_at(
     threads: usize,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<(VideoReport, MemorySink)> {
-    let times = sorted(times)?;
     let mut sink = MemorySink::default();
-    if times.is_empty() {
-        return Ok((VideoReport::default(), sink));
-    }
-    let cfg = pass_for(&times, &OutputSettings::default(), threads);
-    let pass = PassOptions {
-        only_times: Some(times),
-        ..PassOptions::default()
-    };
-    let (report, _) = sample_video_pass(input, &cfg, &pass, &mut sink, progress)?;
+    let output = OutputSettings::default(); // nothing is encoded
+    let report = pass_at(input, times, &output, threads, &mut sink, progress)?;
     Ok((report, sink))
 }
 
@@ -77,21 +92,8 @@ pub fn write_frames(
     threads: usize,
     progress: &(dyn Fn(f64) + Sync),
 ) -> Result<VideoReport> {
-    let times = sorted(times)?;
-    let cfg = pass_for(&times, output, threads);
-    cfg.validate()?;
-    let stem = Path::new(input)
-        .file_stem()
-        .map_or_else(|| "video".into(), |s| s.to_string_lossy().into_owned());
-    let opts = ImageOptions {
-        format: cfg.format,
-        quality: cfg.quality,
-        naming: cfg.save_format.clone(),
-    };
-    let mut sink = FolderSink::new(out_dir, &stem, opts);
-    let pass = PassOptions {
-        only_times: Some(times),
-        ..PassOptions::default()
-    };
-    sample_video_pass(input, &cfg, &pass, &mut sink, progress).map(|(r, _)| r)
+    let stem = video_job(input, out_dir).stem;
+    let images = output.apply(SampleConfig::default()).image_options();
+    let mut sink = FolderSink::new(out_dir, &stem, images);
+    pass_at(input, times, output, threads, &mut sink, progress)
 }

