@@ -5,12 +5,12 @@
 # detect-adaptive on the same files, each scored by ../shared/eval/score.py
 # --cuts (hard-cut precision / recall / F1 at TOL seconds, crossfades found,
 # boundary F1 = cuts + fades).
-# Usage: [TOL=0.5] scripts/eval-segment.sh CORPUS_DIR [extra framesift segment flags...]
+# Usage: [TOL=0.5] [FRAMESIFT_BIN=path] scripts/eval-segment.sh CORPUS_DIR [extra framesift segment flags...]
 set -euo pipefail
 corpus=${1:?usage: scripts/eval-segment.sh CORPUS_DIR [flags...]}
 shift
 cd "$(dirname "$0")/.."
-bin=target/release/framesift
+bin=${FRAMESIFT_BIN:-target/release/framesift} # another binary: a before/after comparison
 score=${SCORE:-../shared/eval/score.py}
 tol=${TOL:-0.5}
 [ -x "$bin" ] || cargo build --release >/dev/null 2>&1
