@@ -3,6 +3,7 @@
 # FFmpeg development libraries (ffmpeg-next links them), clang (bindgen), pkg-config,
 # cmake + nasm (libjpeg-turbo with SIMD, built by the turbojpeg crate), the ffmpeg CLI
 # (the tests generate their videos with it), python3 + pip (sample videos come from PyPI),
+# headless Chromium + its WebDriver (the report tests open report.html in it),
 # rustfmt + clippy, and yt-dlp (PyPI, in ./.venv-tools) for the --ytdlp tests.
 # Packages already installed are skipped.
 set -euo pipefail
@@ -20,6 +21,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Headless Chromium and chromedriver: Debian's packages (Ubuntu ships them as
+# chromium-browser + chromium-chromedriver, snap-backed).
+if ! { command -v chromedriver && command -v chromium || command -v chromium-browser; } >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing chromium + chromedriver" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null \
+    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium-browser chromium-chromedriver >/dev/null
 fi
 if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python package's tests: builds framesift's wheel (PyO3 + maturin, abi3)
-# into a fresh venv, then runs pytest: the API against the CLI, and the Ray
-# Data pipeline on a local 2-CPU cluster. Run by scripts/test.sh after the
+# into a fresh venv, then runs pytest: the API against the CLI, the Ray
+# Data pipeline on a local 2-CPU cluster, and the CLI's reports and exports
+# read by their tools (pyarrow, webdataset, headless Chromium via selenium). Run by scripts/test.sh after the
 # Rust tests; needs what scripts/setup-deps.sh installs.
 #
 # The wheel is built in cargo's dev profile with the same features as
@@ -13,7 +14,8 @@ venv=target/py-test-venv
 rm -rf "$venv" target/wheels
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check \
-  "maturin==1.16.0" "pytest==9.2.0" "numpy==2.4.6" "pyarrow==26.0.1" "ray[data]==2.60.0"
+  "maturin==1.16.0" "pytest==9.2.0" "numpy==2.4.6" "pyarrow==26.0.1" "ray[data]==2.60.0" \
+  "webdataset==1.0.2" "selenium==4.51.0"
 cargo build -q --bin framesift # the CLI the tests compare with
 (cd python && "../$venv/bin/maturin" build -q --profile dev --strip --auditwheel skip \
   --interpreter "../$venv/bin/python" -o ../target/wheels)

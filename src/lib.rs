@@ -37,6 +37,7 @@ pub mod gate;
 pub mod hash;
 pub mod input;
 pub mod keywords;
+pub mod output;
 pub mod pipeline;
 pub mod runner;
 pub mod scenes;

@@ -141,7 +141,12 @@ pub fn run_job_pass(
         }
         None => {
             let mut sink = folder;
-            run(&mut sink)
+            run(&mut sink).map(|mut r| {
+                if cfg.contact_sheet {
+                    r.sheet_seconds = Some(sink.sheet_seconds());
+                }
+                r
+            })
         }
     };
     match result {

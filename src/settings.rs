@@ -9,6 +9,7 @@ pub use crate::embed::EmbedderConfig;
 pub use crate::gate::{split_prompts, BlurMethod, GateConfig};
 pub use crate::hash::HashKind;
 pub use crate::keywords::KeywordConfig;
+pub use crate::output::{ExportFormat, ManifestFormat, RunOutputs};
 pub use crate::scenes::{pass_config as scene_pass_config, SceneConfig};
 pub use crate::segment::{SegmentConfig, Threshold};
 pub use crate::select::{Method, SelectConfig};

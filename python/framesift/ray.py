@@ -27,11 +27,14 @@ HEAD:6379`` on the others) and call ``ray.init(address="auto")`` -- every
 machine needs framesift installed and the videos at the same paths (or
 URLs).
 
-Rows (one per frame): ``video``,
-``time``, ``pts_time``, ``pts``, ``frame_index``, ``decode_index``,
-``key_frame``, ``decision``, ``hash`` (64-bit pHash as uint64, null when not
-computed), ``embedding`` (fixed-size list of float32, null in sampling rows);
-:func:`row_schema` builds it.
+Rows (one per frame) have the schema of the CLI's run manifest
+(``framesift sample|select|segment --manifest parquet``; README, "Run
+manifests"): ``command``, ``video``, ``video_dir``, ``path``, ``decision``,
+``reason``, ``time``, ``pts_time``, ``pts``, ``frame_index``,
+``decode_index``, ``key_frame``, ``scene``, ``segment``, ``span_start``,
+``span_end``, ``score``, ``hash`` (64-bit pHash as uint64, null when not
+computed), ``embedding`` (fixed-size list of float32, null in sampling
+rows); :func:`row_schema` builds it.
 """
 
 from __future__ import annotations
@@ -61,19 +64,33 @@ def _pa():
 
 def row_schema(dim: Optional[int]) -> Any:
     """The Parquet schema of the rows, with embeddings ``dim`` wide (None:
-    no embedding column values, the column stays, typed float32 list)."""
+    no embedding column values, the column stays, typed float32 list). The
+    same schema as the CLI's ``--manifest parquet``."""
     pa = _pa()
     emb = pa.list_(pa.float32(), dim) if dim else pa.list_(pa.float32())
+
+    def req(name, typ):
+        return pa.field(name, typ, nullable=False)
+
     return pa.schema(
         [
-            ("video", pa.string()),
-            ("time", pa.float64()),
+            req("command", pa.string()),
+            req("video", pa.string()),
+            req("video_dir", pa.string()),
+            ("path", pa.string()),
+            req("decision", pa.string()),
+            ("reason", pa.string()),
+            req("time", pa.float64()),
             ("pts_time", pa.float64()),
             ("pts", pa.int64()),
             ("frame_index", pa.uint64()),
             ("decode_index", pa.uint64()),
             ("key_frame", pa.bool_()),
-            ("decision", pa.string()),
+            ("scene", pa.uint64()),
+            ("segment", pa.uint64()),
+            ("span_start", pa.float64()),
+            ("span_end", pa.float64()),
+            ("score", pa.float64()),
             ("hash", pa.uint64()),
             ("embedding", emb),
         ]
@@ -94,7 +111,7 @@ def frames_dir(out_dir: Union[str, Path], video: str) -> Path:
     return Path(out_dir) / FRAMES_DIR / rows_file(out_dir, video).stem
 
 
-def _table(records: List[Dict[str, Any]], vectors: Optional[np.ndarray]) -> Any:
+def _table(records: List[Dict[str, Any]], vectors: Optional[np.ndarray], command: str, video_dir: str) -> Any:
     pa = _pa()
     dim = int(vectors.shape[1]) if vectors is not None and vectors.ndim == 2 else None
     n = len(records)
@@ -102,7 +119,14 @@ def _table(records: List[Dict[str, Any]], vectors: Optional[np.ndarray]) -> Any:
     def col(key, default=None):
         return [r.get(key, default) for r in records]
 
-    hashes = [int(h, 16) if h else None for h in col("hash")]
+    def score(r):
+        for key in ("gate_score", "buffer_score"):
+            if r.get(key) is not None:
+                return r[key]
+        return (r.get("quality") or {}).get("sharpness")
+
+    hashes = [int(h, 16) if h and len(h) <= 16 else None for h in col("hash")]
+    paths = [f"{video_dir}/{r['path']}" if r.get("path") else None for r in records]
     if vectors is not None and dim:
         flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1))
         emb = pa.FixedSizeListArray.from_arrays(flat, dim)
@@ -111,14 +135,23 @@ def _table(records: List[Dict[str, Any]], vectors: Optional[np.ndarray]) -> Any:
     schema = row_schema(dim)
     return pa.table(
         {
+            "command": pa.array([command] * n, pa.string()),
             "video": pa.array(col("video"), pa.string()),
+            "video_dir": pa.array([video_dir] * n, pa.string()),
+            "path": pa.array(paths, pa.string()),
+            "decision": pa.array(col("decision", "saved"), pa.string()),
+            "reason": pa.array(col("reason"), pa.string()),
             "time": pa.array(col("time"), pa.float64()),
             "pts_time": pa.array(col("pts_time"), pa.float64()),
             "pts": pa.array(col("pts"), pa.int64()),
             "frame_index": pa.array(col("frame_index"), pa.uint64()),
             "decode_index": pa.array(col("decode_index"), pa.uint64()),
             "key_frame": pa.array(col("key_frame"), pa.bool_()),
-            "decision": pa.array(col("decision", "saved"), pa.string()),
+            "scene": pa.array(col("scene"), pa.uint64()),
+            "segment": pa.array(col("segment"), pa.uint64()),
+            "span_start": pa.array(col("scene_start"), pa.float64()),
+            "span_end": pa.array(col("scene_end"), pa.float64()),
+            "score": pa.array([score(r) for r in records], pa.float64()),
             "hash": pa.array(hashes, pa.uint64()),
             "embedding": emb,
         },
@@ -170,7 +203,8 @@ def candidates_task(video: str, out_dir: str, settings: Dict[str, Any]) -> Dict[
         return _outcome(video, 0, str(e), False, time.monotonic() - started)
     for r in records:
         r["decision"] = "candidate"
-    _write_atomic(_table(records, vectors), path)
+    vdir = frames_dir(out_dir, video).relative_to(Path(out_dir)).as_posix()
+    _write_atomic(_table(records, vectors, "select", vdir), path)
     return _outcome(video, len(records), None, False, time.monotonic() - started)
 
 
@@ -190,7 +224,8 @@ def sample_task(video: str, out_dir: str, settings: Dict[str, Any]) -> Dict[str,
         framesift.write_frames(video, times, frames_dir(out_dir, video), threads=threads, **output)
     except framesift.VideoError as e:
         return _outcome(video, 0, str(e), False, time.monotonic() - started)
-    _write_atomic(_table(records, None), path)
+    vdir = frames_dir(out_dir, video).relative_to(Path(out_dir)).as_posix()
+    _write_atomic(_table(records, None, "sample", vdir), path)
     return _outcome(video, len(records), None, False, time.monotonic() - started)
 
 

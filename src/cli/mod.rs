@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use framesift::settings::{
     split_prompts, BatchSettings, BufferConfig, BufferKind, CandidateFrames, CandidateSettings,
     ConfigFile, Detector, EmbedSettings, EmbedderConfig, GateConfig, KeywordConfig, OutputSettings,
-    SampleConfig, SaveFormat, ShotSettings, SummaryConfig,
+    RunOutputs, SampleConfig, SaveFormat, ShotSettings, SummaryConfig,
 };
 use framesift::workflow::{self, Inputs, Outcome};
 
@@ -109,6 +109,7 @@ enum Command {
 
 /// Parses the command line, runs it, returns the exit code.
 pub fn run() -> ExitCode {
+    let _ = STARTED.set(std::time::Instant::now());
     let cli = Cli::parse();
     on_signals_stop();
     // `config` takes its settings from a file: errors name its keys.
@@ -152,6 +153,8 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
             }
             let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
             let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+            run.outputs = a.outputs.settings();
+            run.cfg.contact_sheet = a.outputs.contact_sheet;
             if a.scene.mode == Some(flags::Mode::AllFrames) {
                 run.cfg.keyframes_only = false;
             }
@@ -219,6 +222,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 },
                 command: "config",
                 inputs,
+                outputs: file.outputs.clone(),
             };
             run.execute(std::slice::from_ref(&a.input_path), &a.output_path)
         }
@@ -369,6 +373,7 @@ pub(crate) fn output(o: &OutputFlags) -> OutputSettings {
             avoid_dot: o.avoid_dot,
             include_filename: o.include_filename,
         },
+        contact_sheet: false,
     }
 }
 
@@ -508,6 +513,64 @@ pub(crate) fn conclude(outcome: &Outcome, out: &Path, print: Print, display: &Di
     }
 }
 
+/// When this process started (the run's wall time, for `--stats`).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// The command line as typed (shell-quoted), for the report's header.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().collect();
+    shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "))
+}
+
+/// Writes the run's reports and exports (when any were asked for and the
+/// run wrote something), then [`conclude`]s; an output that could not be
+/// written is an error line and makes the exit code say so. With `--stats`
+/// says how long they took against the whole run.
+pub(crate) fn finish(
+    outcome: &Outcome,
+    out: &Path,
+    print: Print,
+    display: &Display,
+    outputs: &RunOutputs,
+) -> u8 {
+    let nothing_written = outcome.interrupted.is_some() && outcome.reports.is_empty();
+    let written = (outputs.any() && !nothing_written)
+        .then(|| workflow::write_run_outputs(out, outputs, &command_line()));
+    let mut code = conclude(outcome, out, print, display);
+    let sheets: f64 = outcome.reports.iter().filter_map(|r| r.sheet_seconds).sum();
+    let sheet_count = outcome
+        .reports
+        .iter()
+        .filter(|r| r.sheet_seconds.is_some())
+        .count();
+    if let Some(w) = &written {
+        for e in &w.errors {
+            display.line(&format!("framesift: error: {e}"));
+        }
+        if !w.errors.is_empty() && code == EXIT_OK {
+            code = EXIT_FAILED;
+        }
+    }
+    if print.stats && (written.is_some() || sheet_count > 0) {
+        let total = STARTED
+            .get()
+            .map(|t| t.elapsed().as_secs_f64())
+            .unwrap_or_default()
+            .max(1e-9);
+        let (files, after) = written
+            .as_ref()
+            .map_or((0, 0.0), |w| (w.files.len(), w.seconds));
+        let spent = after + sheets;
+        println!(
+            "Reports and exports: {:.3} s, {:.1}% of the run's {:.2} s ({files} file(s) after the run in {after:.3} s; {sheet_count} contact sheet(s) in {sheets:.3} s)",
+            spent,
+            100.0 * spent / total,
+            total
+        );
+    }
+    code
+}
+
 /// One invocation of the hash-buffer pipeline (`sample`, `hash`, `buffer`,
 /// `clip`, `config`).
 pub(crate) struct Run {
@@ -519,6 +582,8 @@ pub(crate) struct Run {
     /// What the inputs are (videos or image folders, through yt-dlp or
     /// not); the items come with [`Run::execute`].
     pub(crate) inputs: Inputs,
+    /// Reports and exports written after the run.
+    pub(crate) outputs: RunOutputs,
 }
 
 impl Run {
@@ -561,6 +626,7 @@ impl Run {
             print: Print::from_flags(run, stats),
             command,
             inputs,
+            outputs: RunOutputs::default(),
         })
     }
 
@@ -572,8 +638,9 @@ impl Run {
             ..self.inputs.clone()
         };
         let display = Display::new(self.print.quiet);
+        self.outputs.check()?;
         let outcome =
             workflow::sample_frames(self.command, &inputs, out, &self.cfg, &self.batch, &display)?;
-        Ok(conclude(&outcome, out, self.print, &display))
+        Ok(finish(&outcome, out, self.print, &display, &self.outputs))
     }
 }

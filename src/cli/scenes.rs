@@ -8,7 +8,7 @@ use framesift::workflow::{self, Inputs};
 
 use super::flags::{Mode, SampleArgs};
 use super::progress::Display;
-use super::{conclude, Run};
+use super::Run;
 
 /// The mode `sample` runs in: `--mode`/`--scenes`, else the old
 /// `--keyframes-only`/`--no-keyframes-only` flags, else scenes.
@@ -62,13 +62,18 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<u8> {
     };
     // No dedup buffer: repeats are merged by the scene plan.
     let buffer = BufferConfig::of(BufferKind::Passthrough);
-    let run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+    let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+    run.cfg.contact_sheet = a.outputs.contact_sheet;
     let inputs = Inputs {
         items: a.inputs.clone(),
         ..run.inputs.clone()
     };
     let display = Display::new(run.print.quiet);
+    let outputs = a.outputs.settings();
+    outputs.check()?;
     let outcome =
         workflow::sample_scenes(&inputs, &a.output, &run.cfg, &scene, &run.batch, &display)?;
-    Ok(conclude(&outcome, &a.output, run.print, &display))
+    Ok(super::finish(
+        &outcome, &a.output, run.print, &display, &outputs,
+    ))
 }

@@ -6,7 +6,7 @@ use framesift::workflow::{self, Inputs};
 
 use super::flags::SegmentArgs;
 use super::progress::Display;
-use super::{batch, candidates, conclude, embedder, output, shots, Print};
+use super::{batch, candidates, embedder, finish, output, shots, Print};
 
 /// Runs `framesift segment`.
 pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
@@ -38,6 +38,13 @@ pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
     let quiet = a.run.batch.quiet;
     let print = Print::from_flags(&a.run, false);
     let display = Display::new(quiet);
+    let outputs = a.outputs.settings();
+    outputs.check()?;
+    if a.outputs.contact_sheet {
+        anyhow::bail!(
+            "--contact-sheet is for sample and select; segment draws its keyframes into grid.jpg"
+        );
+    }
     let outcome = workflow::segment(
         &Inputs::videos(&a.inputs),
         &a.output,
@@ -45,5 +52,5 @@ pub fn run(a: &SegmentArgs) -> anyhow::Result<u8> {
         &batch(&a.run, -1),
         &display,
     )?;
-    Ok(conclude(&outcome, &a.output, print, &display))
+    Ok(finish(&outcome, &a.output, print, &display, &outputs))
 }

@@ -1,12 +1,12 @@
 //! `framesift select`: flags → [`SelectSettings`] → the library's
 //! `select` workflow → the diversity tables and the exit code.
 
-use framesift::settings::{Method, SelectConfig, SelectSettings};
+use framesift::settings::{Method, OutputSettings, SelectConfig, SelectSettings};
 use framesift::workflow::{self, diversity_table, Inputs};
 
 use super::flags::SelectArgs;
 use super::progress::Display;
-use super::{batch, candidates, conclude, embedder, gates, output, Print};
+use super::{batch, candidates, embedder, finish, gates, output, Print};
 
 /// Runs `framesift select`.
 pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
@@ -22,14 +22,20 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
             dedup: !a.keep_duplicates,
         },
         gate: gates(&a.gates),
-        output: output(&a.out),
+        output: OutputSettings {
+            contact_sheet: a.outputs.contact_sheet,
+            ..output(&a.out)
+        },
         keep_transitions: a.keep_transitions,
         keep_poor: a.keep_poor,
         global: a.global,
+        keep_candidates: a.outputs.report,
     };
     let quiet = a.run.batch.quiet;
     let print = Print::from_flags(&a.run, false);
     let display = Display::new(quiet);
+    let outputs = a.outputs.settings();
+    outputs.check()?;
     let result = workflow::select(
         &Inputs::videos(&a.inputs),
         &a.output,
@@ -37,7 +43,7 @@ pub fn run(a: &SelectArgs) -> anyhow::Result<u8> {
         &batch(&a.run, -1),
         &display,
     )?;
-    let code = conclude(&result.outcome, &a.output, print, &display);
+    let code = finish(&result.outcome, &a.output, print, &display, &outputs);
     if let Some(n) = settings.select.n {
         // Fewer frames than asked for: say so, it is not an error.
         for (input, rows) in &result.diversity {

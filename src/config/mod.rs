@@ -45,6 +45,11 @@ pub struct SampleConfig {
     pub quality: u8,
     /// File naming options.
     pub save_format: SaveFormat,
+    /// Also write a contact sheet per video (`sheet.jpg`: the saved frames
+    /// as thumbnails labelled with their times). Left out of the settings'
+    /// serialisation when off, so fingerprints of runs without it stay.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub contact_sheet: bool,
     /// Image-folder input: regex whose first group is the frame's time in
     /// its file name (files are ordered by name without it).
     #[serde(default)]
@@ -86,6 +91,7 @@ impl Default for SampleConfig {
             format: ImageFormat::Jpg,
             quality: 90,
             save_format: SaveFormat::default(),
+            contact_sheet: false,
             frame_time_regex: None,
             frame_changes: false,
             keywords: None,
@@ -108,6 +114,7 @@ impl SampleConfig {
             format: self.format,
             quality: self.quality,
             naming: self.save_format.clone(),
+            contact_sheet: self.contact_sheet,
         }
     }
 

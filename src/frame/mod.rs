@@ -64,6 +64,11 @@ impl Candidate {
         self.analysis
             .get_or_init(|| analysis_image(&self.image, ANALYSIS_MAX_SIDE))
     }
+
+    /// The analysis image if something already computed it.
+    pub fn analysis_if_made(&self) -> Option<&RgbImage> {
+        self.analysis.get()
+    }
 }
 
 /// What the stages of the pipeline recorded about a frame; all of it goes

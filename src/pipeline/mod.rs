@@ -63,6 +63,11 @@ pub struct VideoReport {
     /// crossfade or fade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_frames: Option<u64>,
+    /// Seconds spent on the contact sheet (`--contact-sheet`): its
+    /// thumbnails (summed over the threads that made them), drawing and
+    /// writing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet_seconds: Option<f64>,
     /// `select`: candidates left out as flat or blurred.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poor_frames: Option<u64>,

@@ -366,9 +366,10 @@ pub fn finish_video(
     let pass = passes[vi];
     let result = write_outputs(passes, vi, plan, cfg);
     pass.remove_spool();
-    let saved = result?;
+    let (saved, sheet_seconds) = result?;
     let mut report = pass.report.clone();
     report.saved = saved;
+    report.sheet_seconds = sheet_seconds;
     report.scenes = plan.stats.get(vi).cloned();
     Ok(report)
 }
@@ -423,7 +424,7 @@ fn write_outputs(
     vi: usize,
     plan: &ScenePlan,
     cfg: &SampleConfig,
-) -> Result<u64> {
+) -> Result<(u64, Option<f64>)> {
     let pass = passes[vi];
     let job = &pass.job;
     let dir = &job.output_dir;
@@ -458,10 +459,31 @@ fn write_outputs(
         }
     }
     write_manifest(dir, &mut records)?;
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(saved),
+    if let Some(e) = first_error {
+        return Err(e);
     }
+    let mut sheet_seconds = None;
+    if cfg.contact_sheet {
+        let started = std::time::Instant::now();
+        write_sheet_from_files(dir, &records)?;
+        sheet_seconds = Some(started.elapsed().as_secs_f64());
+    }
+    Ok((saved, sheet_seconds))
+}
+
+/// The contact sheet of the frames just written, read back (they were
+/// copied from the spool as encoded bytes: there is no picture in memory).
+fn write_sheet_from_files(dir: &Path, records: &[FrameRecord]) -> Result<()> {
+    use rayon::prelude::*;
+    let mut thumbs: Vec<(f64, crate::frame::RgbImage)> = records
+        .par_iter()
+        .filter_map(|r| r.path.as_ref().map(|p| (r.meta.time, dir.join(p))))
+        .map(|(t, p)| Ok((t, crate::sink::sheet::file_thumbnail(&p)?)))
+        .collect::<Result<_>>()?;
+    if !thumbs.is_empty() {
+        crate::sink::sheet::write_sheets(dir, &mut thumbs)?;
+    }
+    Ok(())
 }
 
 /// The spool file, opened on first use.

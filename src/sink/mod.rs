@@ -14,6 +14,7 @@ mod memory;
 mod naming;
 mod plot;
 mod segments;
+pub mod sheet;
 mod spool;
 mod writer;
 
@@ -28,10 +29,12 @@ pub use atomic::{temp_path, write_atomic};
 pub use clean::clean_output_dir;
 pub use clip::{write_clip, Clip, ClipMode};
 pub use embeddings::{
-    write_embeddings, EmbeddedFrame, EmbeddingSink, EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
+    write_embeddings, write_embeddings_as, EmbeddedFrame, EmbeddingSink, CANDIDATES_INDEX,
+    CANDIDATES_NPY, EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
 };
 pub use encode::{encode, ImageFormat};
 pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
+pub(crate) use grid::draw_text;
 pub use grid::{draw_grid, render as render_grid, ROWS_PER_PAGE};
 pub use keyframes::{thumbnail, KeyframeSink};
 pub use memory::MemorySink;

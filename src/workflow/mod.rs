@@ -58,6 +58,7 @@ pub use settings::{
 
 pub use crate::decode::probe_duration;
 pub use crate::input::{Job, JobKind};
+pub use crate::output::{write_run_outputs, Written};
 pub use crate::pipeline::VideoReport;
 pub use crate::runner::{Observer, Silent};
 pub use crate::scenes::{SceneStats, ThresholdSource};

@@ -11,8 +11,7 @@ use crate::error::{Error, Result};
 use crate::pipeline::VideoReport;
 use crate::sink::write_atomic;
 
-/// File name of the run summary in the output folder.
-pub const SUMMARY_NAME: &str = "summary.json";
+pub use crate::output::SUMMARY_NAME;
 
 /// framesift's version, as recorded in every summary.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

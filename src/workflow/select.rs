@@ -21,7 +21,10 @@ use crate::runner::{failed, run_job_pass, Observer};
 use crate::scenes::{plan, SceneConfig, SceneFrame, VideoFrames};
 use crate::segment::{detect_seams, Seam, SegmentConfig};
 use crate::select::{select_frames_seeded, write_report, Diversity, Selection};
-use crate::sink::{write_embeddings, EmbeddedFrame, EmbeddingSink};
+use crate::sink::{
+    write_embeddings, write_embeddings_as, EmbeddedFrame, EmbeddingSink, CANDIDATES_INDEX,
+    CANDIDATES_NPY,
+};
 
 /// Label of the diversity report of a `global` choice.
 pub const GLOBAL_LABEL: &str = "all inputs (--global)";
@@ -152,6 +155,15 @@ pub fn select(
                 }
                 let choice = choose(pass, settings)?;
                 write_report(&job.output_dir, &choice.diversity)?;
+                if settings.keep_candidates {
+                    write_embeddings_as(
+                        &job.output_dir,
+                        (CANDIDATES_NPY, CANDIDATES_INDEX),
+                        &choice.frames,
+                        &embedder.name(),
+                        embedder.dim(),
+                    )?;
+                }
                 if let Ok(mut t) = tables.lock() {
                     t.push((job.input.clone(), choice.diversity.clone()));
                 }
@@ -320,6 +332,7 @@ fn write_chosen(
     Ok(VideoReport {
         saved: pass2.saved,
         seconds: pass1.seconds + pass2.seconds,
+        sheet_seconds: pass2.sheet_seconds,
         ..pass1
     })
 }

