@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::sheet::{sheet_thumbnail, write_sheets};
+use super::sheet::{sheet_thumbnail, thread_cpu_seconds, write_sheets};
 use super::writer::{write_image, write_manifest, Background};
 use super::{frame_stem, unique_file_name, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
 use crate::buffer::Verdict;
@@ -56,8 +56,8 @@ pub struct FolderSink {
     first_error: Option<Error>,
     /// Contact sheet thumbnails: (time, image).
     thumbs: Vec<(f64, RgbImage)>,
-    /// Seconds spent on the contact sheet (thumbnails on the pool, summed,
-    /// plus drawing and writing it).
+    /// Seconds spent on the contact sheet: the thumbnails' CPU time on the
+    /// pool, summed, plus drawing and writing it.
     sheet_seconds: f64,
 }
 
@@ -120,9 +120,9 @@ impl FolderSink {
         let job = move || {
             write_image(&image, format, quality, &path)?;
             Ok(sheet.then(|| {
-                let started = std::time::Instant::now();
+                let started = thread_cpu_seconds();
                 let thumb = sheet_thumbnail(&image, small.as_ref());
-                (thumb, started.elapsed().as_secs_f64())
+                (thumb, thread_cpu_seconds() - started)
             }))
         };
         for done in self.writer.run(idx, job) {

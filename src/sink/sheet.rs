@@ -114,6 +114,31 @@ pub fn resize_to_height(image: &RgbImage, height: u32) -> RgbImage {
     }
 }
 
+/// CPU seconds the calling thread has used (wall time where the platform
+/// has no per-thread clock). The contact sheet's cost is measured with it:
+/// its thumbnails are made on threads that also encode frames, so their
+/// wall time would count the encoder's share of the CPU too.
+pub fn thread_cpu_seconds() -> f64 {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid, writable timespec; the clock id is a
+        // constant the platform defines.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        if rc == 0 {
+            return ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9;
+        }
+    }
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
 /// A thumbnail of an image file (a frame already written): JPEGs are
 /// decoded scaled down by libjpeg-turbo (DCT scaling, 1/2 to 1/8), others
 /// decoded then scaled.
