@@ -17,7 +17,10 @@ python3 -m venv "$venv"
   "maturin==1.16.0" "pytest==9.2.0" "numpy==2.4.6" "pyarrow==26.0.1" "ray[data]==2.60.0" \
   "webdataset==1.0.2" "selenium==4.51.0"
 cargo build -q --bin framesift # the CLI the tests compare with
-(cd python && "../$venv/bin/maturin" build -q --profile dev --strip --auditwheel skip \
+# No --strip: maturin's strip is a profile change, which rebuilt the framesift
+# library (3.4 min here); unstripped, the wheel links the library cargo test built
+# (23 s). The test wheel is large (debug info); nobody ships it.
+(cd python && "../$venv/bin/maturin" build -q --profile dev --auditwheel skip \
   --interpreter "../$venv/bin/python" -o ../target/wheels)
 "$venv/bin/pip" install -q --disable-pip-version-check --no-deps target/wheels/framesift-*.whl
 # Ray stays off the network (no usage reports).

@@ -333,3 +333,32 @@ fn a_config_file_asks_for_outputs_too() {
         .code(2)
         .stderr(predicates::str::contains("reprot"));
 }
+
+#[test]
+fn a_global_selection_reports_its_one_table_and_every_videos_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = video(dir.path());
+    let b = scenes_video(dir.path(), "two.mp4", &["smptebars", "testsrc2"]);
+    let out = dir.path().join("g");
+    framesift()
+        .args(["select", a.to_str().unwrap(), b.to_str().unwrap()])
+        .args([
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--global",
+            "--n",
+            "4",
+            "--report",
+        ])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let header = &html[..html.find("<section>").unwrap()];
+    assert!(header.contains("<h3>Diversity</h3>"), "the global table");
+    assert_eq!(html.matches("<circle class=\"pick\"").count(), 4);
+    for v in ["four.mp4", "two.mp4"] {
+        let candidates = jsonl(&out.join(v).join("candidates.jsonl"));
+        assert!(!candidates.is_empty(), "{v}");
+    }
+}

@@ -417,7 +417,25 @@ fn global(
             return (pass1, ());
         }
         let picks = chosen.get(&job.input).cloned().unwrap_or_default();
+        let candidates = || -> Result<()> {
+            if settings.keep_candidates {
+                let mine: Vec<EmbeddedFrame> = all
+                    .iter()
+                    .filter(|f| f.video == job.input)
+                    .cloned()
+                    .collect();
+                write_embeddings_as(
+                    &job.output_dir,
+                    (CANDIDATES_NPY, CANDIDATES_INDEX),
+                    &mine,
+                    &embedder.name(),
+                    embedder.dim(),
+                )?;
+            }
+            Ok(())
+        };
         let r = write_chosen(job, cfg, pass1, &picks, embedder)
+            .and_then(|r| candidates().map(|_| r))
             .unwrap_or_else(|e| failed(job, e.to_string(), 0.0));
         (r, ())
     })

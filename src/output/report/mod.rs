@@ -182,6 +182,10 @@ fn header(out: &Path, run: &RunView, command_line: &str, files: &[PathBuf]) -> S
     if !linked.is_empty() {
         let _ = write!(h, "<p>Outputs: {}</p>", linked.join(" · "));
     }
+    // `select --global`: one table for the whole run, in OUT.
+    if run.command == "select" {
+        h.push_str(&diversity_part(out));
+    }
     let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
     let _ = writeln!(
         h,
@@ -387,39 +391,47 @@ const DIVERSITY_GUIDE: &str = "Pairwise L2 distances between the frames' embeddi
     is how far the farthest candidate lies from its nearest chosen frame, lower is better. \
     Compare the chosen set with the uniform and random baselines of the same size.";
 
+/// The diversity table in `dir` (a video's, or OUT's for `--global`)
+/// with its reading guide; empty when there is none.
+fn diversity_part(dir: &Path) -> String {
+    let mut s = String::new();
+    let Some(table) = std::fs::read_to_string(dir.join(DIVERSITY_JSON))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Vec<DiversityRow>>(&t).ok())
+    else {
+        return s;
+    };
+    let _ = write!(
+        s,
+        "<h3>Diversity</h3><p class=\"muted\">{DIVERSITY_GUIDE}</p><table><tr><th>set</th>\
+         <th class=\"num\">frames</th><th class=\"num\">mean</th><th class=\"num\">min</th>\
+         <th class=\"num\">p10</th><th class=\"num\">p90</th><th class=\"num\">coverage radius</th></tr>"
+    );
+    for r in table {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td>\
+             <td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td></tr>",
+            esc(&r.set),
+            r.samples,
+            r.mean,
+            r.min,
+            r.p10,
+            r.p90,
+            r.coverage_radius
+        );
+    }
+    s.push_str("</table>");
+    s
+}
+
 fn select_part(
     dir: &Path,
     rows: &[&ManifestRow],
     candidates: &[Candidate],
     chosen: &HashSet<i64>,
 ) -> String {
-    let mut s = String::new();
-    if let Some(table) = std::fs::read_to_string(dir.join(DIVERSITY_JSON))
-        .ok()
-        .and_then(|t| serde_json::from_str::<Vec<DiversityRow>>(&t).ok())
-    {
-        let _ = write!(
-            s,
-            "<h3>Diversity</h3><p class=\"muted\">{DIVERSITY_GUIDE}</p><table><tr><th>set</th>\
-             <th class=\"num\">frames</th><th class=\"num\">mean</th><th class=\"num\">min</th>\
-             <th class=\"num\">p10</th><th class=\"num\">p90</th><th class=\"num\">coverage radius</th></tr>"
-        );
-        for r in table {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td>\
-                 <td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td></tr>",
-                esc(&r.set),
-                r.samples,
-                r.mean,
-                r.min,
-                r.p10,
-                r.p90,
-                r.coverage_radius
-            );
-        }
-        s.push_str("</table>");
-    }
+    let mut s = diversity_part(dir);
     let vectors = embeddings_by_pts(dir, (CANDIDATES_NPY, CANDIDATES_INDEX))
         .ok()
         .filter(|v| !v.is_empty())
