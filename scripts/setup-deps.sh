@@ -22,9 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Headless Chromium and chromedriver: Debian's packages (Ubuntu ships them as
-# chromium-browser + chromium-chromedriver, snap-backed).
-if ! { command -v chromedriver && command -v chromium || command -v chromium-browser; } >/dev/null 2>&1; then
+# Headless Chromium and chromedriver, for the report tests: Debian's packages
+# (Ubuntu ships them as chromium-browser + chromium-chromedriver, snap-backed).
+# SETUP_BROWSER=0 skips them (scripts/demo.sh does not need a browser).
+if [ "${SETUP_BROWSER:-1}" != 0 ] && ! { command -v chromedriver && { command -v chromium || command -v chromium-browser; }; } >/dev/null 2>&1; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "setup: installing chromium + chromedriver" >&2

@@ -184,6 +184,15 @@ fn bad_output_settings_stop_before_the_run() {
             .stderr(predicates::str::contains(says));
         assert!(!out.join("summary.json").exists(), "{args:?} ran");
     }
+    framesift()
+        .args(["segment", v.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .arg("--contact-sheet")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--contact-sheet is for sample and select",
+        ));
+    assert!(!out.join("summary.json").exists());
 }
 
 #[test]
