@@ -136,15 +136,14 @@ pub fn run_job_pass(
             let mut sink = crate::summary::SummarySink::new(folder, &job.output_dir, s.clone());
             run(&mut sink).map(|mut r| {
                 r.summaries = Some(sink.stats().clone());
+                r.sheet_seconds = cfg.contact_sheet.then(|| sink.inner().sheet_seconds());
                 r
             })
         }
         None => {
             let mut sink = folder;
             run(&mut sink).map(|mut r| {
-                if cfg.contact_sheet {
-                    r.sheet_seconds = Some(sink.sheet_seconds());
-                }
+                r.sheet_seconds = cfg.contact_sheet.then(|| sink.sheet_seconds());
                 r
             })
         }

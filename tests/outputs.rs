@@ -17,6 +17,21 @@ fn video(dir: &Path) -> PathBuf {
     )
 }
 
+/// `framesift CMD INPUTS... -o OUT -q`, more arguments to add.
+fn command(cmd: &str, inputs: &[&Path], out: &Path) -> assert_cmd::Command {
+    let mut c = framesift();
+    c.arg(cmd).args(inputs).arg("-o").arg(out).arg("-q");
+    c
+}
+
+/// The shards `name(i)` for i = 0, 1, … up to the first missing one.
+fn shards(out: &Path, name: impl Fn(usize) -> String) -> Vec<PathBuf> {
+    (0..)
+        .map(|i| out.join(name(i)))
+        .take_while(|p| p.exists())
+        .collect()
+}
+
 fn tar_members(path: &Path) -> Vec<(String, Vec<u8>)> {
     let mut a = tar::Archive::new(std::fs::File::open(path).unwrap());
     a.entries()
@@ -36,14 +51,7 @@ fn sample_writes_every_output_and_they_agree_with_its_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let v = video(dir.path());
     let out = dir.path().join("out");
-    framesift()
-        .args([
-            "sample",
-            v.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ])
+    command("sample", &[&v], &out)
         .args(["--report", "--contact-sheet", "--manifest", "jsonl,csv"])
         .args(["--webdataset", "shards/f-%03d.tar", "--shard-size", "3"])
         .args(["--export", "label-studio", "--stats"])
@@ -82,12 +90,9 @@ fn sample_writes_every_output_and_they_agree_with_its_manifest() {
 
     // WebDataset: saved frames in shards of 3, keys without dots, images
     // byte-identical to the saved files, json = the manifest row.
-    let shards: Vec<PathBuf> = (0..)
-        .map(|i| out.join(format!("shards/f-{i:03}.tar")))
-        .take_while(|p| p.exists())
-        .collect();
-    assert_eq!(shards.len(), saved.len().div_ceil(3));
-    let members: Vec<(String, Vec<u8>)> = shards.iter().flat_map(|s| tar_members(s)).collect();
+    let files = shards(&out, |i| format!("shards/f-{i:03}.tar"));
+    assert_eq!(files.len(), saved.len().div_ceil(3));
+    let members: Vec<(String, Vec<u8>)> = files.iter().flat_map(|s| tar_members(s)).collect();
     assert_eq!(members.len(), 2 * saved.len());
     for (pair, f) in members.chunks(2).zip(&saved) {
         let (key, ext) = pair[0].0.split_once('.').unwrap();
@@ -143,16 +148,8 @@ fn a_failed_video_is_in_the_report_and_the_exit_code() {
     let bad = dir.path().join("broken.mp4");
     std::fs::write(&bad, b"not a video").unwrap();
     let out = dir.path().join("out");
-    framesift()
-        .args(["sample", v.to_str().unwrap(), bad.to_str().unwrap()])
-        .args([
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-            "--report",
-            "--manifest",
-            "jsonl",
-        ])
+    command("sample", &[&v, &bad], &out)
+        .args(["--report", "--manifest", "jsonl"])
         .assert()
         .code(1);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -176,16 +173,14 @@ fn bad_output_settings_stop_before_the_run() {
         (vec!["--export", "cvat"], "not an export format"),
         (vec!["--shard-size", "0"], "not a count"),
     ] {
-        framesift()
-            .args(["sample", v.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        command("sample", &[&v], &out)
             .args(&args)
             .assert()
             .code(2)
             .stderr(predicates::str::contains(says));
         assert!(!out.join("summary.json").exists(), "{args:?} ran");
     }
-    framesift()
-        .args(["segment", v.to_str().unwrap(), "-o", out.to_str().unwrap()])
+    command("segment", &[&v], &out)
         .arg("--contact-sheet")
         .assert()
         .code(2)
@@ -201,14 +196,7 @@ fn resume_rewrites_the_shards_of_the_whole_run() {
     let v = video(dir.path());
     let out = dir.path().join("out");
     let run = |extra: &[&str]| {
-        framesift()
-            .args([
-                "sample",
-                v.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "-q",
-            ])
+        command("sample", &[&v], &out)
             .args([
                 "--mode",
                 "keyframes",
@@ -222,22 +210,20 @@ fn resume_rewrites_the_shards_of_the_whole_run() {
             .success();
     };
     run(&[]);
-    let first: Vec<Vec<u8>> = (0..)
-        .map(|i| out.join(format!("s-{i}.tar")))
-        .take_while(|p| p.exists())
-        .map(|p| std::fs::read(p).unwrap())
-        .collect();
+    let read_all = || -> Vec<Vec<u8>> {
+        shards(&out, |i| format!("s-{i}.tar"))
+            .iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect()
+    };
+    let first = read_all();
     assert!(first.len() >= 2);
     // A stale shard from some longer run goes; the resumed video's frames stay.
     std::fs::write(out.join(format!("s-{}.tar", first.len() + 1)), b"x").unwrap();
     std::fs::write(out.join(format!("s-{}.tar", first.len())), b"x").unwrap();
     run(&["--resume"]);
     assert_eq!(summary(&out)["videos"][0]["resumed"], true);
-    let second: Vec<Vec<u8>> = (0..)
-        .map(|i| out.join(format!("s-{i}.tar")))
-        .take_while(|p| p.exists())
-        .map(|p| std::fs::read(p).unwrap())
-        .collect();
+    let second = read_all();
     assert_eq!(first, second, "same shards, byte for byte, none extra");
 }
 
@@ -246,14 +232,7 @@ fn select_and_segment_reports_show_their_own_parts() {
     let dir = tempfile::tempdir().unwrap();
     let v = video(dir.path());
     let out = dir.path().join("sel");
-    framesift()
-        .args([
-            "select",
-            v.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ])
+    command("select", &[&v], &out)
         .args([
             "--n",
             "3",
@@ -280,14 +259,7 @@ fn select_and_segment_reports_show_their_own_parts() {
         .all(|r| r["embedding"].as_array().is_some_and(|e| !e.is_empty())));
 
     let out = dir.path().join("seg");
-    framesift()
-        .args([
-            "segment",
-            v.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ])
+    command("segment", &[&v], &out)
         .args(["--report", "--manifest", "jsonl", "--no-clips"])
         .assert()
         .success();
@@ -349,17 +321,8 @@ fn a_global_selection_reports_its_one_table_and_every_videos_candidates() {
     let a = video(dir.path());
     let b = scenes_video(dir.path(), "two.mp4", &["smptebars", "testsrc2"]);
     let out = dir.path().join("g");
-    framesift()
-        .args(["select", a.to_str().unwrap(), b.to_str().unwrap()])
-        .args([
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-            "--global",
-            "--n",
-            "4",
-            "--report",
-        ])
+    command("select", &[&a, &b], &out)
+        .args(["--global", "--n", "4", "--report"])
         .assert()
         .success();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

@@ -65,9 +65,10 @@ impl Candidate {
             .get_or_init(|| analysis_image(&self.image, ANALYSIS_MAX_SIDE))
     }
 
-    /// The analysis image if something already computed it.
-    pub fn analysis_if_made(&self) -> Option<&RgbImage> {
-        self.analysis.get()
+    /// Takes the analysis image out, if something already computed it
+    /// (a sink that keeps a small copy of a frame it is about to drop).
+    pub fn take_analysis(&mut self) -> Option<RgbImage> {
+        self.analysis.take()
     }
 }
 

@@ -77,25 +77,10 @@ mod tests {
     #[test]
     fn tasks_follow_the_import_format() {
         let row = ManifestRow {
-            command: "sample".into(),
-            video: "clip one.mp4".into(),
-            video_dir: "clip one.mp4".into(),
             path: Some("clip one.mp4/1.5.jpg".into()),
-            decision: "saved".into(),
-            reason: None,
-            time: 1.5,
-            pts_time: None,
-            pts: None,
-            frame_index: None,
-            decode_index: None,
-            key_frame: None,
             scene: Some(2),
-            segment: None,
-            span_start: None,
-            span_end: None,
-            score: None,
-            hash: None,
             embedding: Some(vec![1.0]),
+            ..ManifestRow::new("sample", "clip one.mp4", "clip one.mp4", "saved", 1.5)
         };
         let unsaved = ManifestRow {
             path: None,

@@ -123,11 +123,7 @@ impl RunOutputs {
     /// Refuses settings that cannot work, before anything runs.
     pub fn check(&self) -> Result<()> {
         if self.manifest.contains(&ManifestFormat::Parquet) && !cfg!(feature = "parquet") {
-            return Err(Error::config(
-                "manifest",
-                "parquet: this framesift was built without the `parquet` feature \
-                 (cargo build --release --features parquet)",
-            ));
+            return Err(parquet_unavailable());
         }
         if self.shard_size == 0 {
             return Err(Error::config("shard_size", "must be 1 or more frames"));
@@ -137,6 +133,15 @@ impl RunOutputs {
         }
         Ok(())
     }
+}
+
+/// `--manifest parquet` in a build without the `parquet` feature.
+fn parquet_unavailable() -> Error {
+    Error::config(
+        "manifest",
+        "parquet: this framesift was built without the `parquet` feature \
+         (cargo build --release --features parquet)",
+    )
 }
 
 /// What [`write_run_outputs`] wrote.
@@ -186,12 +191,7 @@ pub fn write_run_outputs(out: &Path, settings: &RunOutputs, command_line: &str) 
             #[cfg(feature = "parquet")]
             ManifestFormat::Parquet => parquet::write(&out.join(rows::MANIFEST_PARQUET), &rows),
             #[cfg(not(feature = "parquet"))]
-            ManifestFormat::Parquet => RunOutputs {
-                manifest: vec![ManifestFormat::Parquet],
-                ..RunOutputs::default()
-            }
-            .check()
-            .map(|_| Vec::new()),
+            ManifestFormat::Parquet => Err(parquet_unavailable()),
         };
         step(&mut written, result);
     }

@@ -132,25 +132,14 @@ mod tests {
 
     fn row(embedding: Option<Vec<f32>>) -> ManifestRow {
         ManifestRow {
-            command: "select".into(),
-            video: "v.mp4".into(),
-            video_dir: "v.mp4".into(),
-            path: None,
-            decision: "saved".into(),
-            reason: None,
-            time: 2.0,
             pts_time: Some(2.0),
             pts: Some(-5),
             frame_index: Some(50),
             decode_index: Some(49),
             key_frame: Some(false),
-            scene: None,
-            segment: None,
-            span_start: None,
-            span_end: None,
-            score: None,
             hash: Some(u64::MAX),
             embedding,
+            ..ManifestRow::new("select", "v.mp4", "v.mp4", "saved", 2.0)
         }
     }
 

@@ -85,6 +85,33 @@ pub struct ManifestRow {
     pub embedding: Option<Vec<f32>>,
 }
 
+impl ManifestRow {
+    /// A row with the columns every row has; the others empty.
+    pub fn new(command: &str, video: &str, video_dir: &str, decision: &str, time: f64) -> Self {
+        ManifestRow {
+            command: command.to_string(),
+            video: video.to_string(),
+            video_dir: video_dir.to_string(),
+            path: None,
+            decision: decision.to_string(),
+            reason: None,
+            time,
+            pts_time: None,
+            pts: None,
+            frame_index: None,
+            decode_index: None,
+            key_frame: None,
+            scene: None,
+            segment: None,
+            span_start: None,
+            span_end: None,
+            score: None,
+            hash: None,
+            embedding: None,
+        }
+    }
+}
+
 /// A line of a video's `frames.jsonl`, read leniently (every command
 /// writes a subset of these keys).
 #[derive(Debug, Deserialize)]
@@ -197,26 +224,8 @@ pub fn read_rows(out: &Path, command: &str, video: &VideoReport) -> Result<Vec<M
         let joined: PathBuf = rel.join(p);
         joined.to_string_lossy().replace('\\', "/")
     };
-    let base = |time: f64, decision: &str| ManifestRow {
-        command: command.to_string(),
-        video: video.input.clone(),
-        video_dir: rel_text.clone(),
-        path: None,
-        decision: decision.to_string(),
-        reason: None,
-        time,
-        pts_time: None,
-        pts: None,
-        frame_index: None,
-        decode_index: None,
-        key_frame: None,
-        scene: None,
-        segment: None,
-        span_start: None,
-        span_end: None,
-        score: None,
-        hash: None,
-        embedding: None,
+    let base = |time: f64, decision: &str| {
+        ManifestRow::new(command, &video.input, &rel_text, decision, time)
     };
     let frames = dir.join(MANIFEST_NAME);
     if frames.is_file() {

@@ -93,25 +93,14 @@ mod tests {
 
     fn row() -> ManifestRow {
         ManifestRow {
-            command: "sample".into(),
-            video: "a, \"b\".mp4".into(),
-            video_dir: "a.mp4".into(),
             path: Some("a.mp4/1.jpg".into()),
-            decision: "saved".into(),
-            reason: None,
-            time: 1.5,
             pts_time: Some(1.5),
             pts: Some(1500),
             frame_index: Some(37),
-            decode_index: None,
             key_frame: Some(true),
-            scene: None,
-            segment: None,
-            span_start: None,
-            span_end: None,
-            score: None,
             hash: Some(7),
             embedding: Some(vec![0.5, 1.0]),
+            ..ManifestRow::new("sample", "a, \"b\".mp4", "a.mp4", "saved", 1.5)
         }
     }
 

@@ -199,25 +199,8 @@ mod tests {
 
     fn row(dir: &str, path: Option<&str>) -> ManifestRow {
         ManifestRow {
-            command: "sample".into(),
-            video: dir.into(),
-            video_dir: dir.into(),
             path: path.map(str::to_string),
-            decision: "saved".into(),
-            reason: None,
-            time: 1.0,
-            pts_time: None,
-            pts: None,
-            frame_index: None,
-            decode_index: None,
-            key_frame: None,
-            scene: None,
-            segment: None,
-            span_start: None,
-            span_end: None,
-            score: None,
-            hash: None,
-            embedding: None,
+            ..ManifestRow::new("sample", dir, dir, "saved", 1.0)
         }
     }
 

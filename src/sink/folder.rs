@@ -144,10 +144,10 @@ impl Sink for FolderSink {
         }
         let idx = self.records.len();
         match verdict {
-            Verdict::Keep(c) => {
+            Verdict::Keep(mut c) => {
                 let name = self.unique_name(c.meta.pts_time);
                 let small = if self.opts.contact_sheet {
-                    c.analysis_if_made().cloned()
+                    c.take_analysis()
                 } else {
                     None
                 };

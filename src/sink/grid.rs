@@ -3,7 +3,7 @@
 //! `grid.jpg`, or `grid-001.jpg`, `grid-002.jpg`, … with
 //! [`ROWS_PER_PAGE`] rows each for long videos.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{encode, write_atomic, ImageFormat};
 use crate::error::{Error, Result};
@@ -25,23 +25,42 @@ pub fn draw_grid(
     quality: u8,
 ) -> Result<Vec<String>> {
     let pages: Vec<&[(String, Vec<&RgbImage>)]> = rows.chunks(ROWS_PER_PAGE).collect();
-    let mut names = Vec::new();
-    for (p, page) in pages.iter().enumerate() {
-        let name = if pages.len() == 1 {
-            "grid.jpg".to_string()
+    let paths = write_pages(dir, "grid", pages.len(), quality, |p| {
+        render(pages[p], thumb_h)
+    })?;
+    Ok(paths
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect())
+}
+
+/// Writes `pages` JPEGs drawn by `draw(page)` as `dir/<stem>.jpg`, or
+/// `<stem>-001.jpg`, `<stem>-002.jpg`, … when there are several; returns
+/// their paths. Shared by the keyframe grid and the contact sheets.
+pub(crate) fn write_pages(
+    dir: &Path,
+    stem: &str,
+    pages: usize,
+    quality: u8,
+    draw: impl Fn(usize) -> RgbImage,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::with_capacity(pages);
+    for p in 0..pages {
+        let name = if pages == 1 {
+            format!("{stem}.jpg")
         } else {
-            format!("grid-{:03}.jpg", p + 1)
+            format!("{stem}-{:03}.jpg", p + 1)
         };
-        let img = render(page, thumb_h);
-        let path = dir.join(&name);
-        let bytes = encode(&img, ImageFormat::Jpg, quality).map_err(|reason| Error::Encode {
-            path: path.clone(),
-            reason,
-        })?;
-        write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write grid", e))?;
-        names.push(name);
+        let path = dir.join(name);
+        let bytes =
+            encode(&draw(p), ImageFormat::Jpg, quality).map_err(|reason| Error::Encode {
+                path: path.clone(),
+                reason,
+            })?;
+        write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write", e))?;
+        written.push(path);
     }
-    Ok(names)
+    Ok(written)
 }
 
 /// One page of the grid as an image.

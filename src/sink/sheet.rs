@@ -9,7 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{draw_text, encode, write_atomic, ImageFormat};
+use super::draw_text;
+use super::grid::write_pages;
 use crate::error::{Error, Result};
 use crate::frame::RgbImage;
 
@@ -58,23 +59,7 @@ pub fn write_sheets(dir: &Path, thumbs: &mut [(f64, RgbImage)]) -> Result<Vec<Pa
         .map(|(t, img)| (time_label(*t), img))
         .collect();
     let pages: Vec<&[(String, &RgbImage)]> = labelled.chunks(PER_PAGE).collect();
-    let mut written = Vec::new();
-    for (p, page) in pages.iter().enumerate() {
-        let name = if pages.len() == 1 {
-            "sheet.jpg".to_string()
-        } else {
-            format!("sheet-{:03}.jpg", p + 1)
-        };
-        let path = dir.join(name);
-        let bytes =
-            encode(&render(page), ImageFormat::Jpg, 85).map_err(|reason| Error::Encode {
-                path: path.clone(),
-                reason,
-            })?;
-        write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write", e))?;
-        written.push(path);
-    }
-    Ok(written)
+    write_pages(dir, "sheet", pages.len(), 85, |p| render(pages[p]))
 }
 
 /// A saved frame's thumbnail for the sheet, [`THUMB_H`] pixels high: from
@@ -183,6 +168,7 @@ pub fn file_thumbnail(path: &Path) -> Result<RgbImage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::{encode, ImageFormat};
 
     #[test]
     fn labels_are_short_times() {

@@ -359,7 +359,7 @@ fn video_section(
         s.push_str(&select_part(&dir, rows, &candidates, &chosen_pts));
     }
     if command == "segment" {
-        s.push_str(&segment_part(&dir, rel, &in_out));
+        s.push_str(&segment_part(&dir, &in_out));
     } else {
         let saved: Vec<&ManifestRow> = rows.iter().copied().filter(|r| r.path.is_some()).collect();
         let _ = write!(s, "<h3>Saved frames ({})</h3>", saved.len());
@@ -472,7 +472,7 @@ fn select_part(
     s
 }
 
-fn segment_part(dir: &Path, rel: &str, in_out: &dyn Fn(&str) -> String) -> String {
+fn segment_part(dir: &Path, in_out: &dyn Fn(&str) -> String) -> String {
     let mut s = String::new();
     if dir.join(SCORES_SVG).is_file() {
         let _ = write!(
@@ -513,6 +513,5 @@ fn segment_part(dir: &Path, rel: &str, in_out: &dyn Fn(&str) -> String) -> Strin
         );
     }
     s.push_str("</table>");
-    let _ = rel;
     s
 }
