@@ -6,9 +6,10 @@
 //! `cargo run --release --example embed_speed -- VIDEO [--clip]`
 use std::time::Instant;
 
-use framesift::decode::{init, DecodeMode, DecodeOptions, VideoSource};
 use framesift::embed::BuiltinEmbedder;
-use framesift::frame::{analysis_image, RgbConverter, RgbImage, ANALYSIS_MAX_SIDE};
+use framesift::frame::{analysis_image, RgbImage, ANALYSIS_MAX_SIDE};
+use framesift::media::RgbConverter;
+use framesift::media::{init, DecodeMode, DecodeOptions, VideoSource};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -23,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut conv = RgbConverter::new();
     let mut frames: Vec<RgbImage> = Vec::new();
     while let Some(f) = src.next_frame() {
-        frames.push(conv.convert(&f.frame)?);
+        frames.push(conv.convert(&f)?);
     }
     let (w, h) = frames.first().map(|f| f.dimensions()).ok_or("no frames")?;
     println!("{} key frames of {w}x{h} from {path}", frames.len());

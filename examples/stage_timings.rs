@@ -2,10 +2,11 @@
 //! `cargo run --release --example stage_timings -- VIDEO`.
 use std::time::Instant;
 
-use framesift::decode::{init, DecodeMode, DecodeOptions, VideoSource};
-use framesift::frame::{analysis_image, RgbConverter, ANALYSIS_MAX_SIDE};
+use framesift::frame::{analysis_image, ANALYSIS_MAX_SIDE};
 use framesift::hash::{hash_rgb, HashKind};
-use framesift::sink::{encode, ImageFormat};
+use framesift::media::RgbConverter;
+use framesift::media::{init, DecodeMode, DecodeOptions, VideoSource};
+use framesift::output::{encode, ImageFormat};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -24,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(f) = src.next_frame() {
         t[0] += last.elapsed().as_secs_f64();
         let s = Instant::now();
-        let img = conv.convert(&f.frame)?;
+        let img = conv.convert(&f)?;
         t[1] += s.elapsed().as_secs_f64();
         let s = Instant::now();
         let _a = analysis_image(&img, ANALYSIS_MAX_SIDE);

@@ -5,6 +5,8 @@
 //! started are not started.
 //!
 //! The flag is process-wide, like the signals it answers.
+//!
+//! May depend on: nothing.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 

@@ -1,6 +1,8 @@
 //! The library's error type: one variant per kind of failure, each naming
 //! the file or setting it concerns, so that its `Display` is a complete
 //! one-line message.
+//!
+//! May depend on: nothing.
 
 use std::io;
 use std::path::PathBuf;

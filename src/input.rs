@@ -1,12 +1,14 @@
 //! Turning command-line inputs into jobs: files, folders (searched
 //! recursively for videos) and URLs, each with its own output folder.
+//!
+//! May depend on: error, media, output.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::decode::is_url;
 use crate::error::Error;
-use crate::sink::sanitize_component;
+use crate::media::is_url;
+use crate::output::sanitize_component;
 
 /// File extensions treated as videos when searching folders.
 pub const VIDEO_EXTENSIONS: &[&str] = &[

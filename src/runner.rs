@@ -2,6 +2,8 @@
 //! and a [`VideoReport`]; a failing video never stops the others. The
 //! batch around it (resume, summary, cleaning) is
 //! [`crate::workflow::Batch`].
+//!
+//! May depend on: cancel, config, input, pipeline, sink, summary.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -1,6 +1,8 @@
 //! Percentiles as numpy's `percentile` computes them by default (linear
 //! interpolation between the closest ranks), so a reader checking a report
 //! or a threshold with numpy gets the same number.
+//!
+//! May depend on: nothing.
 
 /// The `q` quantile (0–1) of `sorted` (ascending); 0 for none.
 pub fn percentile_sorted(sorted: &[f32], q: f64) -> f32 {

@@ -3,13 +3,15 @@
 //! FFmpeg streams (nothing is downloaded to disk) and, when asked, a
 //! subtitle URL. The `yt-dlp` program is run with an argument vector,
 //! never through a shell.
+//!
+//! May depend on: error, input, output.
 
 use std::process::Command;
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::sink::sanitize_component;
+use crate::output::sanitize_component;
 
 /// The program to run: `$FRAMESIFT_YTDLP`, else `yt-dlp` from `PATH`.
 pub fn default_program() -> String {

@@ -21,10 +21,12 @@ use std::time::Duration;
 
 use framesift::config::SampleConfig;
 use framesift::frame::RgbImage;
+use framesift::output::{encode, ImageFormat};
 use framesift::scenes::SceneConfig;
+use framesift::segment::SegmentRecord;
 use framesift::select::{Matrix, SelectConfig};
 use framesift::settings::{EmbedSettings, OutputSettings, SegmentSettings, SelectSettings};
-use framesift::sink::{encode, FrameRecord, ImageFormat, MemorySink, SegmentRecord};
+use framesift::sink::{FrameRecord, MemorySink};
 use framesift::workflow::{self, Embedded};
 use framesift::Error;
 use pyo3::create_exception;
@@ -502,7 +504,7 @@ struct ChannelSink {
 }
 
 impl framesift::sink::Sink for ChannelSink {
-    fn begin(&mut self, video: &str, _: &framesift::decode::VideoInfo) -> framesift::Result<()> {
+    fn begin(&mut self, video: &str, _: &framesift::media::VideoInfo) -> framesift::Result<()> {
         self.video = video.to_string();
         Ok(())
     }

@@ -125,7 +125,7 @@ impl Buffer for GridBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::candidate;
+    use crate::frame::testing::candidate;
     use crate::frame::RgbImage;
 
     /// A 64×64 image of four 32×32 quadrants, each one of six textures.

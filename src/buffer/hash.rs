@@ -99,7 +99,7 @@ impl Buffer for HashBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::{candidate, pattern};
+    use crate::frame::testing::{candidate, pattern};
 
     fn run(buf: &mut HashBuffer, frames: &[(f64, u8, u8)]) -> Vec<(f64, bool)> {
         let mut out = Vec::new();

@@ -2,6 +2,8 @@
 //! dropping near-duplicates. Every buffer implements [`Buffer`]: each frame
 //! pushed in comes out exactly once, as [`Verdict::Keep`] or
 //! [`Verdict::Drop`], either at once or at [`Buffer::flush`].
+//!
+//! May depend on: error, frame, hash.
 
 mod config;
 mod grid;
@@ -59,38 +61,4 @@ pub trait Buffer: Send {
     fn push(&mut self, frame: Candidate, out: &mut Vec<Verdict>);
     /// Returns the outcome of every frame still held.
     fn flush(&mut self, out: &mut Vec<Verdict>);
-}
-
-#[cfg(test)]
-pub(crate) mod testing {
-    //! Constructed frames for buffer and gate tests.
-    use crate::frame::{Candidate, FrameMeta, RgbImage};
-
-    /// A candidate at `t` seconds whose image is `img`.
-    pub fn candidate(t: f64, img: RgbImage) -> Candidate {
-        Candidate::new(
-            FrameMeta {
-                time: t,
-                pts_time: t,
-                pts: (t * 1000.0) as i64,
-                frame_index: (t * 25.0) as u64,
-                decode_index: (t * 25.0) as u64,
-                key_frame: true,
-            },
-            img,
-        )
-    }
-
-    /// A 64×64 image: a horizontal gradient, a vertical one or a checker
-    /// pattern depending on `pattern`, shifted in brightness by `shade`.
-    pub fn pattern(pattern: u8, shade: u8) -> RgbImage {
-        RgbImage::from_fn(64, 64, |x, y| {
-            let v = match pattern % 3 {
-                0 => x * 4,
-                1 => y * 4,
-                _ => ((x / 8 + y / 8) % 2) * 255,
-            } as u8;
-            image::Rgb([v.saturating_add(shade), v / 2, 255 - v])
-        })
-    }
 }

@@ -145,9 +145,9 @@ impl Buffer for SlidingTopKBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::candidate;
+    use crate::frame::testing::candidate;
 
-    use crate::buffer::testing::pattern;
+    use crate::frame::testing::pattern;
 
     fn run(buf: &mut SlidingTopKBuffer, imgs: Vec<RgbImage>) -> Vec<(f64, &'static str)> {
         let mut out = Vec::new();

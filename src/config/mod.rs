@@ -1,5 +1,7 @@
 //! The settings of a sampling run, as plain data, and the YAML config
 //! file that describes them.
+//!
+//! May depend on: buffer, error, export, gate, keywords, media, output, sink, summary.
 
 mod file;
 
@@ -8,10 +10,10 @@ pub use file::ConfigFile;
 use serde::{Deserialize, Serialize};
 
 use crate::buffer::BufferConfig;
-use crate::decode::DecodeMode;
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
-use crate::sink::{ImageFormat, SaveFormat};
+use crate::media::DecodeMode;
+use crate::output::{ImageFormat, SaveFormat};
 
 /// Everything that decides what one video's sampling produces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,7 +129,7 @@ impl SampleConfig {
     pub fn decode_mode(&self) -> DecodeMode {
         if self.keywords.is_some() {
             // Cues last seconds and key frames can be many seconds apart:
-            // keyword capture decodes every frame, the interval gate and
+            // keyword capture decodes every frame, the time filter and
             // the buffer still decide which are kept.
             return DecodeMode::All;
         }

@@ -261,7 +261,7 @@ fn orientation_bin(gx: f32, gy: f32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::pattern;
+    use crate::frame::testing::pattern;
     use crate::embed::{dot, l2_distance};
 
     fn noisy(img: &RgbImage, seed: u32) -> RgbImage {
@@ -329,7 +329,7 @@ mod tests {
     fn frames_and_images_give_the_same_vector() {
         let e = BuiltinEmbedder::default();
         let img = pattern(4, 2);
-        let c = crate::buffer::testing::candidate(0.0, img.clone());
+        let c = crate::frame::testing::candidate(0.0, img.clone());
         let from_frame = e.embed_frames(&[&c]).unwrap();
         let from_image = e.embed_images(&[&img]).unwrap();
         assert_eq!(from_frame, from_image);

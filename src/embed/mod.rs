@@ -6,10 +6,13 @@
 //! layout + colour histogram + edge descriptor, no model file) and, with
 //! the `clip` feature, [`ClipEmbedder`] (CLIP run in-process by candle)
 //! implement it. [`EmbedderConfig`] names one as plain data.
+//!
+//! May depend on: error, frame, output.
 
 mod builtin;
 #[cfg(feature = "clip")]
 pub mod clip;
+mod frames;
 mod npy;
 mod vector;
 
@@ -21,6 +24,10 @@ use crate::frame::{Candidate, RgbImage};
 pub use builtin::BuiltinEmbedder;
 #[cfg(feature = "clip")]
 pub use clip::{resolve_model, ClipEmbedder, ClipFiles, HubOptions, DEFAULT_CLIP_MODEL};
+pub use frames::{
+    write_embeddings, write_embeddings_as, EmbeddedFrame, CANDIDATES_INDEX, CANDIDATES_NPY,
+    EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
+};
 pub use npy::{read_npy_f32, write_npy_f32};
 pub use vector::{dot, l2_distance, l2_normalize};
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::sink::write_atomic;
+use crate::output::write_atomic;
 
 /// Writes `rows` (all of width `dim`) to `path` as an `(n, dim)` float32
 /// array, atomically.

@@ -1,8 +1,11 @@
 //! Frames as the pipeline sees them: metadata, the full-resolution RGB
-//! image, and a small analysis image, converted from FFmpeg frames.
+//! image, a small analysis image, picture quality and the luma-grid
+//! signature. Plain data and image arithmetic: the media layer makes these
+//! from decoded frames, nothing here knows FFmpeg.
+//!
+//! May depend on: error.
 
 mod analysis;
-mod convert;
 pub mod quality;
 mod signature;
 
@@ -11,10 +14,13 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
-pub use convert::{RgbConverter, SmallRgb, MAX_PIXELS};
 pub use image::RgbImage;
 pub use quality::{measure_quality, FrameQuality};
-pub use signature::{FrameChange, LumaGrid};
+pub use signature::{FrameChange, LumaGrid, GRID as LUMA_GRID};
+
+/// Largest frame accepted, in pixels (about 8K × 8K); larger frames are
+/// refused instead of risking running out of memory.
+pub const MAX_PIXELS: u64 = 8192 * 8192;
 
 /// Where a frame sits in its video.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,4 +155,38 @@ pub struct OccurrenceNote {
     pub start: f64,
     /// End (seconds).
     pub end: f64,
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Constructed frames for tests (buffers, gates, sinks, embedders).
+    use super::{Candidate, FrameMeta, RgbImage};
+
+    /// A candidate at `t` seconds whose image is `img`.
+    pub fn candidate(t: f64, img: RgbImage) -> Candidate {
+        Candidate::new(
+            FrameMeta {
+                time: t,
+                pts_time: t,
+                pts: (t * 1000.0) as i64,
+                frame_index: (t * 25.0) as u64,
+                decode_index: (t * 25.0) as u64,
+                key_frame: true,
+            },
+            img,
+        )
+    }
+
+    /// A 64×64 image: a horizontal gradient, a vertical one or a checker
+    /// pattern depending on `pattern`, shifted in brightness by `shade`.
+    pub fn pattern(pattern: u8, shade: u8) -> RgbImage {
+        RgbImage::from_fn(64, 64, |x, y| {
+            let v = match pattern % 3 {
+                0 => x * 4,
+                1 => y * 4,
+                _ => ((x / 8 + y / 8) % 2) * 255,
+            } as u8;
+            image::Rgb([v.saturating_add(shade), v / 2, 255 - v])
+        })
+    }
 }

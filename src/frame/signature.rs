@@ -3,8 +3,6 @@
 //! this grid from one decoded frame to the next locates hard cuts to the
 //! exact frame, between the sparser embedded frames.
 
-use ff::format::Pixel;
-use ffmpeg_next as ff;
 use serde::{Deserialize, Serialize};
 
 /// Cells per side of the grid.
@@ -24,46 +22,20 @@ pub struct FrameChange {
     pub change: f32,
 }
 
-/// Bytes per luma sample of a pixel format whose first plane is luma, and
-/// the bit depth; `None` for formats without a luma plane (RGB, palette).
-fn luma_layout(format: Pixel) -> Option<(usize, u32)> {
-    use Pixel as P;
-    Some(match format {
-        P::YUV420P
-        | P::YUVJ420P
-        | P::YUV422P
-        | P::YUVJ422P
-        | P::YUV444P
-        | P::YUVJ444P
-        | P::YUV440P
-        | P::YUVJ440P
-        | P::YUV411P
-        | P::YUV410P
-        | P::NV12
-        | P::NV21
-        | P::NV16
-        | P::GRAY8
-        | P::YUVA420P
-        | P::YUVA422P
-        | P::YUVA444P => (1, 8),
-        P::YUV420P10LE | P::YUV422P10LE | P::YUV444P10LE | P::P010LE | P::GRAY10LE => (2, 10),
-        P::YUV420P12LE | P::YUV422P12LE | P::YUV444P12LE | P::GRAY12LE => (2, 12),
-        P::YUV420P16LE | P::YUV422P16LE | P::YUV444P16LE | P::P016LE | P::GRAY16LE => (2, 16),
-        _ => return None,
-    })
-}
-
 impl LumaGrid {
-    /// The grid of a decoded frame, or `None` when its pixel format has no
-    /// luma plane this reader knows. Reads about 8 rows per cell.
-    pub fn from_frame(frame: &ff::frame::Video) -> Option<LumaGrid> {
-        let (bytes, bits) = luma_layout(frame.format())?;
-        let (w, h) = (frame.width() as usize, frame.height() as usize);
-        if w < GRID || h < GRID || frame.planes() == 0 {
+    /// The grid of a `w`×`h` luma plane: rows `stride` bytes apart, samples
+    /// of `bytes` bytes (1, or 2 little-endian) holding `bits` bits. `None`
+    /// for a plane smaller than the grid or shorter than its size says.
+    /// Reads about 8 rows per cell.
+    pub fn from_plane(
+        data: &[u8],
+        stride: usize,
+        (w, h): (usize, usize),
+        (bytes, bits): (usize, u32),
+    ) -> Option<LumaGrid> {
+        if w < GRID || h < GRID || !(1..=2).contains(&bytes) || !(8..=16).contains(&bits) {
             return None;
         }
-        let stride = frame.stride(0);
-        let data = frame.data(0);
         if data.len() < stride * (h - 1) + w * bytes {
             return None;
         }
@@ -108,41 +80,5 @@ impl LumaGrid {
             .map(|(a, b)| u32::from(a.abs_diff(*b)))
             .sum();
         sum as f32 / (255.0 * (GRID * GRID) as f32)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn gray(w: u32, h: u32, f: impl Fn(usize, usize) -> u8) -> ff::frame::Video {
-        let mut frame = ff::frame::Video::new(Pixel::GRAY8, w, h);
-        let stride = frame.stride(0);
-        let data = frame.data_mut(0);
-        for y in 0..h as usize {
-            for x in 0..w as usize {
-                data[y * stride + x] = f(x, y);
-            }
-        }
-        frame
-    }
-
-    #[test]
-    fn grid_follows_the_picture_and_change_is_scaled() {
-        let left_dark = gray(64, 32, |x, _| if x < 32 { 0 } else { 200 });
-        let g = LumaGrid::from_frame(&left_dark).unwrap();
-        assert_eq!(g.0[0], 0);
-        assert_eq!(g.0[GRID - 1], 200);
-        let flat = LumaGrid::from_frame(&gray(64, 32, |_, _| 100)).unwrap();
-        assert_eq!(flat.change(&flat), 0.0);
-        // Half the cells differ by 100, half by 100: mean 100/255.
-        assert!((g.change(&flat) - 100.0 / 255.0).abs() < 1e-6);
-    }
-
-    #[test]
-    fn formats_without_luma_and_tiny_frames_give_none() {
-        let rgb = ff::frame::Video::new(Pixel::RGB24, 64, 64);
-        assert!(LumaGrid::from_frame(&rgb).is_none());
-        assert!(LumaGrid::from_frame(&gray(8, 8, |_, _| 0)).is_none());
     }
 }

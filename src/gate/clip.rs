@@ -112,7 +112,7 @@ impl Gate for ClipGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::{candidate, pattern};
+    use crate::frame::testing::{candidate, pattern};
     use crate::embed::clip::testing::{write_random_clip, TINY_CONFIG};
     use crate::embed::{resolve_model, ClipEmbedder};
 

@@ -56,7 +56,7 @@ impl ScoreGate for DarkGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::{candidate, pattern};
+    use crate::frame::testing::{candidate, pattern};
 
     #[test]
     fn black_near_black_and_flat_frames_are_dropped() {

@@ -3,6 +3,8 @@
 //! kept or dropped, exactly once, so batching gates (CLIP) fit the same
 //! [`Gate`] trait as per-frame ones. Scores are computed on the frame's
 //! analysis image (≤ 256 px), not at full resolution.
+//!
+//! May depend on: buffer, embed, error, frame.
 
 mod blur;
 #[cfg(feature = "clip")]
@@ -339,7 +341,7 @@ impl GateConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::{candidate, pattern};
+    use crate::frame::testing::{candidate, pattern};
     use crate::frame::RgbImage;
 
     #[test]

@@ -3,6 +3,8 @@
 //! All three start from Pillow's `convert("L")` and LANCZOS resize, which
 //! [`pil`] reproduces bit for bit, so a hash computed here on the same RGB
 //! pixels has the same hex string as `str(imagehash.phash(img))`.
+//!
+//! May depend on: nothing.
 
 pub mod pil;
 

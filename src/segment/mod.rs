@@ -8,9 +8,12 @@
 //! Everything here is plain data in, plain data out: times and vectors
 //! from any embedder, [`FrameChange`]s from
 //! [`crate::pipeline::sample_video_traced`].
+//!
+//! May depend on: embed, error, frame, output.
 
 mod config;
 mod keyframes;
+pub mod output;
 mod seams;
 mod segments;
 mod surveyor;
@@ -18,6 +21,10 @@ mod threshold;
 
 pub use config::{SegmentConfig, Threshold};
 pub use keyframes::{pick_keyframes, pick_keyframes_among};
+pub use output::{
+    draw_grid, plot_scores, render_grid, timecode, write_cuts, write_scores, write_segments,
+    KeyframeFile, SegmentRecord, CUTS_CSV, CUTS_JSON, SCORES_CSV, SEGMENTS_CSV, SEGMENTS_JSONL,
+};
 pub use seams::{detect_seams, in_transition, successor_scores, Detection, Seam, SeamKind};
 pub use segments::{build_segments, Segment};
 pub use surveyor::knn_purity;

@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use super::{report, select_seeded, Diversity, Matrix, SelectConfig, Selection};
+use crate::embed::EmbeddedFrame;
 use crate::error::{Error, Result};
-use crate::sink::{write_atomic, EmbeddedFrame};
+use crate::output::write_atomic;
 
 /// File names of the diversity report.
 pub const DIVERSITY_JSON: &str = "diversity.json";

@@ -3,6 +3,8 @@
 //! fixed frame rate gives), after removing exact duplicates (and, in the
 //! command, frames in the middle of a crossfade); and the diversity report
 //! that compares them.
+//!
+//! May depend on: embed, error, frame, output, segment, stats.
 
 mod diversity;
 mod frames;

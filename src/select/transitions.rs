@@ -4,9 +4,9 @@
 //! early because it sits apart from both scenes. The successor
 //! segmentation's gradual seams say where such transitions are.
 
+use crate::embed::EmbeddedFrame;
 use crate::frame::FrameChange;
 use crate::segment::{detect_seams, SegmentConfig};
-use crate::sink::EmbeddedFrame;
 
 /// Indices of `frames` (one video's, in time order) that lie strictly
 /// inside a gradual transition, found with the segmentation's default
@@ -30,7 +30,7 @@ pub fn mid_transition<F: std::borrow::Borrow<EmbeddedFrame>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::candidate;
+    use crate::frame::testing::candidate;
     use crate::frame::RgbImage;
     use crate::segment::testing::changes;
 

@@ -14,6 +14,8 @@
 //! Depends on: `segment` (the seam type), `frame` (luma changes),
 //! `pipeline` (the decoding pass and its frame tap), `sink` (the trait),
 //! `config`, `error`.
+//!
+//! May depend on: config, error, frame, pipeline, segment, sink.
 
 #[cfg(feature = "transnet")]
 pub mod transnet;

@@ -5,13 +5,15 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::sheet::{sheet_thumbnail, thread_cpu_seconds, write_sheets};
-use super::writer::{write_image, write_manifest, Background};
-use super::{frame_stem, unique_file_name, Decision, FrameRecord, ImageFormat, SaveFormat, Sink};
+use super::manifest::write_manifest;
+use super::{Decision, FrameRecord, Sink};
 use crate::buffer::Verdict;
-use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
 use crate::frame::RgbImage;
+use crate::media::VideoInfo;
+use crate::output::sheet::{sheet_thumbnail, thread_cpu_seconds, write_sheets};
+use crate::output::{frame_stem, unique_file_name, ImageFormat, SaveFormat};
+use crate::output::{write_image, Background};
 
 /// File name of each video's manifest.
 pub const MANIFEST_NAME: &str = "frames.jsonl";
@@ -125,7 +127,7 @@ impl FolderSink {
                 (thumb, thread_cpu_seconds() - started)
             }))
         };
-        for done in self.writer.run(idx, job) {
+        for done in self.writer.submit(idx, job) {
             self.settle(done);
         }
     }

@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{encode, write_atomic, ImageFormat, Sink};
+use super::Sink;
 use crate::buffer::Verdict;
-use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
 use crate::frame::RgbImage;
+use crate::media::VideoInfo;
+use crate::output::{encode, write_atomic, ImageFormat};
 
 /// Writes frames whose pts is in its plan; keeps thumbnails by pts.
 pub struct KeyframeSink {

@@ -3,9 +3,9 @@
 
 use super::{Decision, FrameRecord, Sink};
 use crate::buffer::Verdict;
-use crate::decode::VideoInfo;
 use crate::error::Result;
 use crate::frame::RgbImage;
+use crate::media::VideoInfo;
 
 /// Collects the manifest records and the kept images.
 #[derive(Debug, Default)]

@@ -1,51 +1,32 @@
 //! Where the pipeline's results go. The pipeline hands every frame's
 //! [`Verdict`] to a [`Sink`]; [`FolderSink`] writes images and a manifest
-//! to disk, [`MemorySink`] keeps them in memory for library users.
+//! to disk, [`MemorySink`] keeps them in memory for library users,
+//! [`SpoolSink`] spools candidates for scene sampling, [`EmbeddingSink`]
+//! embeds them and [`KeyframeSink`] keeps `segment`'s keyframe images.
+//! The file helpers they share live in [`crate::output`].
+//!
+//! May depend on: buffer, embed, error, frame, hash, media, output.
 
-mod atomic;
-mod clean;
-mod clip;
 mod embeddings;
-mod encode;
 mod folder;
-mod grid;
 mod keyframes;
+mod manifest;
 mod memory;
-mod naming;
-mod plot;
-mod segments;
-pub mod sheet;
 mod spool;
-mod writer;
 
 use serde::Serialize;
 
 use crate::buffer::{DropReason, Verdict};
-use crate::decode::VideoInfo;
 use crate::error::Result;
 use crate::frame::{FrameMeta, Notes};
+use crate::media::VideoInfo;
 
-pub use atomic::{temp_path, write_atomic};
-pub use clean::clean_output_dir;
-pub use clip::{write_clip, Clip, ClipMode};
-pub use embeddings::{
-    write_embeddings, write_embeddings_as, EmbeddedFrame, EmbeddingSink, CANDIDATES_INDEX,
-    CANDIDATES_NPY, EMBEDDINGS_INDEX, EMBEDDINGS_NPY,
-};
-pub use encode::{encode, ImageFormat};
+pub use embeddings::EmbeddingSink;
 pub use folder::{FolderSink, ImageOptions, MANIFEST_NAME};
-pub(crate) use grid::draw_text;
-pub use grid::{draw_grid, render as render_grid, ROWS_PER_PAGE};
 pub use keyframes::{thumbnail, KeyframeSink};
+pub use manifest::write_manifest;
 pub use memory::MemorySink;
-pub use naming::{frame_stem, py_float_repr, sanitize_component, unique_file_name, SaveFormat};
-pub use plot::plot_scores;
-pub use segments::{
-    timecode, write_cuts, write_scores, write_segments, KeyframeFile, SegmentRecord, CUTS_CSV,
-    CUTS_JSON, SCORES_CSV, SEGMENTS_CSV, SEGMENTS_JSONL,
-};
 pub use spool::SpoolSink;
-pub use writer::{encode_for, write_image, write_manifest, Background};
 
 /// What happened to a frame, as written in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use super::{encode, ImageFormat, Sink};
+use super::Sink;
 use crate::buffer::Verdict;
-use crate::decode::VideoInfo;
 use crate::error::Result;
+use crate::media::VideoInfo;
+use crate::output::{encode, ImageFormat};
 
 /// Wraps `inner`; [`SpoolSink::into_images`] gives the spooled images.
 pub struct SpoolSink<S> {
@@ -79,7 +80,7 @@ impl<S: Sink> Sink for SpoolSink<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buffer::testing::candidate;
+    use crate::frame::testing::candidate;
     use crate::frame::RgbImage;
     use crate::sink::MemorySink;
 

@@ -5,6 +5,8 @@
 //! integration). Requests run on a small pool beside the sampling, with a
 //! timeout and retries; a slow or failing server never holds frames up.
 //! Answers go to `summaries.jsonl` in the video's folder, in time order.
+//!
+//! May depend on: buffer, error, media, output, record, sink.
 
 mod client;
 mod sink;
@@ -13,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// Re-exported: the stats live in [`crate::record`] with the report.
+pub use crate::record::SummaryStats;
 pub use client::{describe, request_body, Api};
 pub use sink::{SummarySink, SUMMARIES_NAME};
 
@@ -101,21 +105,4 @@ impl SummaryConfig {
             .or_else(|| std::env::var("OPENAI_API_KEY").ok())
             .filter(|k| !k.is_empty())
     }
-}
-
-/// What the summaries of one video did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SummaryStats {
-    /// Frames sent to the server.
-    pub requested: u64,
-    /// Answers written to `summaries.jsonl`.
-    pub answered: u64,
-    /// Requests that failed after their retries.
-    pub failed: u64,
-    /// Frames not sent because every worker was busy (the sampling did
-    /// not wait for the server).
-    pub skipped_busy: u64,
-    /// The first failure, one line.
-    pub first_error: Option<String>,
 }

@@ -13,9 +13,10 @@ use serde::Serialize;
 
 use super::{describe, SummaryConfig, SummaryStats};
 use crate::buffer::Verdict;
-use crate::decode::VideoInfo;
 use crate::error::{Error, Result};
-use crate::sink::{encode, write_atomic, ImageFormat, Sink};
+use crate::media::VideoInfo;
+use crate::output::{encode, write_atomic, ImageFormat};
+use crate::sink::Sink;
 
 /// File name of the answers, in the video's folder.
 pub const SUMMARIES_NAME: &str = "summaries.jsonl";

@@ -167,7 +167,7 @@ impl<'a> Batch<'a> {
     pub fn run(&self, inputs: &Inputs, out: &Path, work: &JobFn<'_, ()>) -> Result<Outcome> {
         let cfg = self.sampling;
         cfg.validate()?;
-        crate::decode::init(cfg.debug || self.run.debug)?;
+        crate::media::init(cfg.debug || self.run.debug)?;
         check_output(out)?;
         let (jobs, input_errors) = inputs.plan(out);
         let fingerprints = self.fingerprints();
@@ -195,7 +195,7 @@ impl<'a> Batch<'a> {
                 r.resumed = true;
                 return (r, ());
             }
-            if let Err(e) = crate::sink::clean_output_dir(&job.output_dir) {
+            if let Err(e) = crate::output::clean_output_dir(&job.output_dir) {
                 return (crate::runner::failed(job, e.to_string(), 0.0), ());
             }
             work(job, cfg, p)
@@ -233,7 +233,7 @@ impl<'a> Batch<'a> {
         work: &PassFn<'_, T>,
         report_of: fn(&T) -> VideoReport,
     ) -> Result<FirstPass<T>> {
-        crate::decode::init(self.sampling.debug || self.run.debug)?;
+        crate::media::init(self.sampling.debug || self.run.debug)?;
         check_output(out)?;
         let (jobs, _) = inputs.plan(out);
         let results = run_jobs_with(

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use super::batch::{Batch, Inputs, Outcome};
 use super::settings::{BatchSettings, EmbedSettings};
+use crate::embed::{write_embeddings, EmbeddedFrame};
 use crate::embed::{Embedder, EmbedderConfig};
 use crate::error::Result;
 use crate::pipeline::{sample_video, VideoReport};
 use crate::runner::{failed, Observer};
-use crate::sink::{write_embeddings, EmbeddedFrame, EmbeddingSink};
+use crate::sink::EmbeddingSink;
 
 /// Builds the embedder `cfg` names (loading a CLIP model once); call it
 /// before any job, so a missing model is a settings error.

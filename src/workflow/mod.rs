@@ -34,6 +34,9 @@
 //! assert!(!cuts.failed());
 //! # Ok::<(), framesift::Error>(())
 //! ```
+//!
+//! May depend on: buffer, cancel, config, embed, error, export, frame, gate, input, media, output,
+//! pipeline, runner, scenes, segment, select, shots, sink, ytdlp.
 
 mod batch;
 pub mod embed;
@@ -56,18 +59,18 @@ pub use settings::{
     SegmentOutputs, SegmentSettings, SelectSettings,
 };
 
-pub use crate::decode::probe_duration;
+pub use crate::embed::EmbeddedFrame;
+pub use crate::export::{write_run_outputs, Written};
 pub use crate::input::{Job, JobKind};
-pub use crate::output::{write_run_outputs, Written};
+pub use crate::media::probe_duration;
 pub use crate::pipeline::VideoReport;
 pub use crate::runner::{Observer, Silent};
 pub use crate::scenes::{SceneStats, ThresholdSource};
 pub use crate::select::{to_table as diversity_table, Diversity};
 pub use crate::shots::{load_model as load_shot_model, FrameScore};
-pub use crate::sink::EmbeddedFrame;
 
 /// Readies FFmpeg once per process (`debug` keeps its warnings); every
 /// workflow calls it, so callers need not.
 pub fn init(debug: bool) -> crate::Result<()> {
-    crate::decode::init(debug)
+    crate::media::init(debug)
 }

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::SampleConfig;
 use crate::error::{Error, Result};
+use crate::output::write_atomic;
 use crate::pipeline::VideoReport;
-use crate::sink::write_atomic;
 
-pub use crate::output::SUMMARY_NAME;
+pub use crate::export::SUMMARY_NAME;
 
 /// framesift's version, as recorded in every summary.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

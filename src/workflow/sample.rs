@@ -52,7 +52,7 @@ fn preflight(cfg: &SampleConfig) -> Result<()> {
 
 /// What scene sampling is fingerprinted and recorded with.
 #[derive(Serialize)]
-struct SceneRun<'a> {
+struct SceneFingerprint<'a> {
     sampling: &'a SampleConfig,
     scenes: &'a SceneConfig,
 }
@@ -71,7 +71,7 @@ pub fn sample_scenes(
     scene.validate()?;
     preflight(cfg)?;
     let pass_cfg = crate::scenes::pass_config(cfg, scene);
-    let settings = SceneRun {
+    let settings = SceneFingerprint {
         sampling: &pass_cfg,
         scenes: scene,
     };

@@ -10,20 +10,22 @@ use super::embed::load_embedder;
 use super::select::second_pass;
 use super::settings::{BatchSettings, SegmentSettings};
 use crate::config::SampleConfig;
+use crate::embed::EmbeddedFrame;
 use crate::embed::Embedder;
 use crate::error::Result;
 use crate::frame::FrameChange;
 use crate::input::Job;
+use crate::media::{cut_clip, CutMode};
+use crate::output::{write_atomic, ImageFormat};
 use crate::pipeline::{PassOptions, VideoReport};
 use crate::runner::{failed, Observer};
+use crate::segment::{
+    draw_grid, plot_scores, write_cuts, write_scores, write_segments, SegmentRecord,
+};
 use crate::segment::{segment_with, Segmentation};
 use crate::shots::transnet::TransNetV2;
 use crate::shots::{choose_seams, load_model, traced_pass, FrameScore};
-use crate::sink::{
-    draw_grid, plot_scores, thumbnail, write_atomic, write_clip, write_cuts, write_scores,
-    write_segments, ClipMode, EmbeddedFrame, EmbeddingSink, ImageFormat, KeyframeSink,
-    SegmentRecord, SpoolSink,
-};
+use crate::sink::{thumbnail, EmbeddingSink, KeyframeSink, SpoolSink};
 
 /// Thumbnail height in the keyframe grid.
 const THUMB_HEIGHT: u32 = 120;
@@ -80,7 +82,7 @@ pub fn segment_video(
         traced_pass(input, &cfg, &mut sink, &settings.shots, model, progress)?;
     let times: Vec<f64> = sink.frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = sink.frames.iter().map(|f| f.vector.as_slice()).collect();
-    let end = report.end_time(&changes, &times, &cfg);
+    let end = crate::pipeline::video_end_time(&report, &changes, &times, &cfg);
     let segmentation = segments_with(&times, &vectors, &changes, &scores, end, &report, settings)?;
     Ok(Segmented {
         report,
@@ -142,7 +144,7 @@ pub fn segment_job(
     let frames = sink.frames;
     let times: Vec<f64> = frames.iter().map(|f| f.meta.time).collect();
     let vectors: Vec<&[f32]> = frames.iter().map(|f| f.vector.as_slice()).collect();
-    let end = report.end_time(&changes, &times, cfg);
+    let end = crate::pipeline::video_end_time(&report, &changes, &times, cfg);
     let result = segments_with(&times, &vectors, &changes, &scores, end, &report, settings)?;
     let dir = &job.output_dir;
     std::fs::create_dir_all(dir)
@@ -191,9 +193,9 @@ pub fn segment_job(
     }
     if outs.clips {
         let mode = if outs.precise {
-            ClipMode::Precise
+            CutMode::Precise
         } else {
-            ClipMode::Copy
+            CutMode::Copy
         };
         let start_offset = report.video.as_ref().map_or(0.0, |v| v.start_time_s);
         for (r, s) in records.iter_mut().zip(&result.segments) {
@@ -206,7 +208,7 @@ pub fn segment_job(
             }
             // A clip that cannot be cut is reported; the segments, the
             // other clips and segments.jsonl are still written.
-            match write_clip(&job.input, dir, s.index, s.start, s.end, start_offset, mode) {
+            match cut_clip(&job.input, dir, s.index, s.start, s.end, start_offset, mode) {
                 Ok(clip) => {
                     r.clip_start = Some((clip.start * 1e6).round() / 1e6);
                     r.clip = Some(clip.path);

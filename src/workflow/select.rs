@@ -13,6 +13,9 @@ use super::settings::{BatchSettings, SelectSettings};
 use crate::buffer::{BufferConfig, BufferKind};
 use crate::config::SampleConfig;
 use crate::embed::Embedder;
+use crate::embed::{
+    write_embeddings, write_embeddings_as, EmbeddedFrame, CANDIDATES_INDEX, CANDIDATES_NPY,
+};
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
 use crate::input::Job;
@@ -21,10 +24,7 @@ use crate::runner::{failed, run_job_pass, Observer};
 use crate::scenes::{plan, SceneConfig, SceneFrame, VideoFrames};
 use crate::segment::{detect_seams, Seam, SegmentConfig};
 use crate::select::{select_frames_seeded, write_report, Diversity, Selection};
-use crate::sink::{
-    write_embeddings, write_embeddings_as, EmbeddedFrame, EmbeddingSink, CANDIDATES_INDEX,
-    CANDIDATES_NPY,
-};
+use crate::sink::EmbeddingSink;
 
 /// Label of the diversity report of a `global` choice.
 pub const GLOBAL_LABEL: &str = "all inputs (--global)";

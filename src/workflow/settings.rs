@@ -10,10 +10,10 @@ use crate::config::SampleConfig;
 use crate::embed::EmbedderConfig;
 use crate::error::{Error, Result};
 use crate::gate::GateConfig;
+use crate::output::{ImageFormat, SaveFormat};
 use crate::segment::SegmentConfig;
 use crate::select::{Method, SelectConfig};
 use crate::shots::ShotSettings;
-use crate::sink::{ImageFormat, SaveFormat};
 
 /// Which frames of a video become candidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

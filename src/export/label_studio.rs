@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use super::file::AtomicFile;
 use super::rows::ManifestRow;
 use crate::error::{Error, Result};
+use crate::output::AtomicFile;
 
 /// The tasks file's name.
 pub const TASKS_NAME: &str = "label-studio.json";

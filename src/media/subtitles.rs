@@ -3,14 +3,25 @@
 use ff::media::Type;
 use ffmpeg_next as ff;
 
-use super::parse::clean;
-use super::Cue;
-use crate::decode::pts_seconds;
+use super::decode::pts_seconds;
 use crate::error::{Error, Result};
 
-/// The cues of `input`'s first text subtitle stream; `None` when it has
-/// no subtitle stream (bitmap subtitles give no text, so none either).
-pub fn stream_cues(input: &str) -> Result<Option<Vec<Cue>>> {
+/// One cue of a subtitle stream, its text as the stream holds it (tags
+/// and all: the keyword reader cleans it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubtitleCue {
+    /// Start, seconds from the first video frame.
+    pub start: f64,
+    /// End, seconds from the first video frame.
+    pub end: f64,
+    /// The text of its text and ASS rectangles, each after a space.
+    pub text: String,
+}
+
+/// The cues of `input`'s first text subtitle stream, in stream order;
+/// `None` when it has no subtitle stream (bitmap subtitles give no text,
+/// so no cues).
+pub fn stream_cues(input: &str) -> Result<Option<Vec<SubtitleCue>>> {
     let open_err = |reason: String| Error::Open {
         input: input.to_string(),
         reason,
@@ -27,7 +38,7 @@ pub fn stream_cues(input: &str) -> Result<Option<Vec<Cue>>> {
         .best(Type::Video)
         .and_then(|v| {
             let (s, vtb) = (v.start_time(), v.time_base());
-            (s != ff::ffi::AV_NOPTS_VALUE).then(|| pts_seconds(s, vtb))
+            (s != super::ffi::NOPTS).then(|| pts_seconds(s, vtb))
         })
         .unwrap_or(0.0);
     let ctx = ff::codec::context::Context::from_parameters(stream.parameters())
@@ -65,15 +76,8 @@ pub fn stream_cues(input: &str) -> Result<Option<Vec<Cue>>> {
             text.push(' ');
             text.push_str(&t);
         }
-        let text = clean(&text);
-        if !text.is_empty() {
-            cues.push(Cue { start, end, text });
-        }
+        cues.push(SubtitleCue { start, end, text });
     }
-    if cues.is_empty() {
-        return Ok(None);
-    }
-    cues.sort_by(|a, b| a.start.total_cmp(&b.start));
     Ok(Some(cues))
 }
 

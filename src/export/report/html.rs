@@ -20,7 +20,7 @@ pub fn esc(s: &str) -> String {
 /// A relative file path as a URL (percent-encoded, `/` kept), escaped for
 /// an attribute.
 pub fn href(path: &str) -> String {
-    esc(&crate::output::label_studio::encode_path(path))
+    esc(&crate::export::label_studio::encode_path(path))
 }
 
 /// JSON made safe inside a `<script>` element (no `</` can close it).

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::write_atomic;
 use crate::error::{Error, Result};
+use crate::output::write_atomic;
 use crate::segment::{Detection, SeamKind};
 
 /// Draws the detection's scores, thresholds and seams into `path`.

@@ -1,5 +1,7 @@
-//! The few FFmpeg settings ffmpeg-next's safe API does not expose, each in
-//! one small `unsafe` function.
+//! Every raw FFmpeg call framesift makes: the few settings and fields
+//! ffmpeg-next's safe API does not expose, each in one small `unsafe`
+//! function with its SAFETY note, and the raw constants framesift reads.
+//! No other file calls `ffmpeg_next::ffi` (`tests/layers.rs` checks).
 
 // The FFmpeg constants' integer types differ between FFmpeg versions (as
 // bindgen sees them), so the casts below are needed on some and no-ops on
@@ -122,4 +124,36 @@ pub fn copy_display_matrix(
             std::ptr::copy_nonoverlapping(src, dst, size);
         }
     }
+}
+
+/// Whether muxer `format` can hold codec `id`.
+pub fn can_hold(octx: &ff::format::context::Output, id: ff::codec::Id) -> bool {
+    // SAFETY: `octx` owns a valid output context whose `oformat` is set.
+    unsafe {
+        let ofmt = (*octx.as_ptr()).oformat;
+        ffi::avformat_query_codec(
+            ofmt,
+            ffi::AVCodecID::from(id),
+            ffi::FF_COMPLIANCE_NORMAL as i32,
+        ) == 1
+    }
+}
+
+/// Clears the codec tag of output stream `index`, so the muxer picks its
+/// own (tags differ between containers).
+pub fn clear_codec_tag(octx: &mut ff::format::context::Output, index: usize) {
+    if let Some(ost) = octx.stream_mut(index) {
+        // SAFETY: the stream's codec parameters are valid and owned by it.
+        unsafe {
+            (*ost.parameters().as_mut_ptr()).codec_tag = 0;
+        }
+    }
+}
+
+/// `AV_TIME_BASE`: FFmpeg's internal time unit per second (seeking).
+pub const TIME_BASE: i32 = ffi::AV_TIME_BASE as i32;
+
+/// The `AVColorSpace` number of `space`, as swscale's colour settings take it.
+pub fn colorspace_number(space: ff::color::Space) -> i32 {
+    ffi::AVColorSpace::from(space) as i32
 }

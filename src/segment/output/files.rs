@@ -8,8 +8,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::write_atomic;
 use crate::error::{Error, Result};
+use crate::output::write_atomic;
 use crate::segment::{Detection, SeamKind, Segment};
 
 /// File names.

@@ -1,11 +1,11 @@
-//! Writing images off the caller's thread, and writing a manifest: what
-//! [`super::FolderSink`] and scene sampling's spool share.
+//! Encoding and writing images off the caller's thread: what the folder
+//! sink and scene sampling's spool share.
 
 use std::path::Path;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
-use super::{encode, write_atomic, FrameRecord, ImageFormat, MANIFEST_NAME};
+use super::{encode, write_atomic, ImageFormat};
 use crate::error::{Error, Result};
 use crate::frame::RgbImage;
 
@@ -34,7 +34,7 @@ impl<K: Send + 'static, T: Send + 'static> Default for Background<K, T> {
 impl<K: Send + 'static, T: Send + 'static> Background<K, T> {
     /// Runs `job` once a slot is free; returns the outcomes of the jobs
     /// that finished meanwhile.
-    pub fn run(
+    pub fn submit(
         &mut self,
         key: K,
         job: impl FnOnce() -> Result<T> + Send + 'static,
@@ -92,20 +92,4 @@ pub fn encode_for(
 pub fn write_image(image: &RgbImage, format: ImageFormat, quality: u8, path: &Path) -> Result<()> {
     let bytes = encode_for(image, format, quality, path)?;
     write_atomic(path, &bytes).map_err(|e| Error::io(path, "cannot write image", e))
-}
-
-/// Writes `records` (sorted into decoding order, which is presentation
-/// order) as `dir/frames.jsonl`, atomically.
-pub fn write_manifest(dir: &Path, records: &mut [FrameRecord]) -> Result<()> {
-    records.sort_by_key(|r| r.meta.decode_index);
-    let mut text = String::new();
-    for r in records.iter() {
-        // Serialising plain data with finite floats cannot fail; a
-        // non-finite float becomes null.
-        text.push_str(&serde_json::to_string(r).unwrap_or_default());
-        text.push('\n');
-    }
-    let manifest = dir.join(MANIFEST_NAME);
-    write_atomic(&manifest, text.as_bytes())
-        .map_err(|e| Error::io(&manifest, "cannot write manifest", e))
 }

@@ -3,7 +3,7 @@
 
 /// Decides, frame by frame, whether a decoded frame is a candidate.
 #[derive(Debug, Clone)]
-pub struct IntervalGate {
+pub struct TimeFilter {
     start: f64,
     end: Option<f64>,
     interval: f64,
@@ -25,10 +25,10 @@ pub enum Step {
     Stop,
 }
 
-impl IntervalGate {
+impl TimeFilter {
     /// Frames with `start <= time <= end`, at least `interval` seconds apart.
     pub fn new(start: f64, end: Option<f64>, interval: f64) -> Self {
-        IntervalGate {
+        TimeFilter {
             start,
             end,
             interval,
@@ -83,7 +83,7 @@ mod tests {
     fn a_rate_takes_the_first_frame_of_each_slot() {
         // 25 fps video sampled at 2 fps: frames at 0.0, 0.52 (the first at
         // or after 0.5), 1.0, 1.52, … — no drift.
-        let mut g = IntervalGate::new(0.0, None, 0.0).with_rate(Some(2.0));
+        let mut g = TimeFilter::new(0.0, None, 0.0).with_rate(Some(2.0));
         let picked: Vec<f64> = (0..100)
             .map(|i| i as f64 * 0.04)
             .filter(|&t| g.step(t, t) == Step::Accept)
@@ -96,7 +96,7 @@ mod tests {
     /// accepts 0.007, 1.047, 2.047 because 1.007 − 0.007 < 1.0 in f64.
     #[test]
     fn reproduces_reference_float_picks() {
-        let mut g = IntervalGate::new(0.0, None, 1.0);
+        let mut g = TimeFilter::new(0.0, None, 1.0);
         let times: Vec<f64> = (0..60).map(|i| 0.007 + i as f64 * 0.04).collect();
         let picked: Vec<f64> = times
             .iter()
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn window_bounds() {
-        let mut g = IntervalGate::new(2.0, Some(4.0), 0.0);
+        let mut g = TimeFilter::new(2.0, Some(4.0), 0.0);
         let steps: Vec<Step> = [1.0, 2.0, 3.0, 4.0, 4.5]
             .iter()
             .map(|&t| g.step(t, t))
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn first_frame_is_accepted_even_with_long_interval() {
-        let mut g = IntervalGate::new(0.0, None, 30.0);
+        let mut g = TimeFilter::new(0.0, None, 30.0);
         assert_eq!(g.step(0.0, 0.0), Step::Accept);
         assert_eq!(g.step(29.0, 29.0), Step::Skip);
         assert_eq!(g.step(30.0, 30.0), Step::Accept);

@@ -3,18 +3,16 @@
 //! `grid.jpg`, or `grid-001.jpg`, `grid-002.jpg`, … with
 //! [`ROWS_PER_PAGE`] rows each for long videos.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{encode, write_atomic, ImageFormat};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::frame::RgbImage;
+use crate::output::pages::{draw_text, write_pages, SCALE};
 
 /// Rows per grid image.
 pub const ROWS_PER_PAGE: usize = 60;
 const PAD: u32 = 4;
-const SCALE: u32 = 2;
 const BACKGROUND: [u8; 3] = [24, 24, 24];
-const INK: [u8; 3] = [235, 235, 235];
 
 /// Draws `rows` (label, thumbnails `thumb_h` high) into `dir/grid*.jpg`;
 /// returns the file names written.
@@ -32,35 +30,6 @@ pub fn draw_grid(
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect())
-}
-
-/// Writes `pages` JPEGs drawn by `draw(page)` as `dir/<stem>.jpg`, or
-/// `<stem>-001.jpg`, `<stem>-002.jpg`, … when there are several; returns
-/// their paths. Shared by the keyframe grid and the contact sheets.
-pub(crate) fn write_pages(
-    dir: &Path,
-    stem: &str,
-    pages: usize,
-    quality: u8,
-    draw: impl Fn(usize) -> RgbImage,
-) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::with_capacity(pages);
-    for p in 0..pages {
-        let name = if pages == 1 {
-            format!("{stem}.jpg")
-        } else {
-            format!("{stem}-{:03}.jpg", p + 1)
-        };
-        let path = dir.join(name);
-        let bytes =
-            encode(&draw(p), ImageFormat::Jpg, quality).map_err(|reason| Error::Encode {
-                path: path.clone(),
-                reason,
-            })?;
-        write_atomic(&path, &bytes).map_err(|e| Error::io(&path, "cannot write", e))?;
-        written.push(path);
-    }
-    Ok(written)
 }
 
 /// One page of the grid as an image.
@@ -91,37 +60,10 @@ pub fn render(rows: &[(String, Vec<&RgbImage>)], thumb_h: u32) -> RgbImage {
     img
 }
 
-/// Draws ASCII `text` with the 8×8 font at `SCALE`.
-pub(crate) fn draw_text(img: &mut RgbImage, x0: u32, y0: u32, text: &str) {
-    for (n, ch) in text.chars().enumerate() {
-        let code = ch as usize;
-        let glyph = if code < 128 {
-            font8x8::legacy::BASIC_LEGACY[code]
-        } else {
-            font8x8::legacy::BASIC_LEGACY[b'?' as usize]
-        };
-        for (gy, bits) in glyph.iter().enumerate() {
-            for gx in 0..8u32 {
-                if bits & (1 << gx) == 0 {
-                    continue;
-                }
-                for dy in 0..SCALE {
-                    for dx in 0..SCALE {
-                        let x = x0 + (n as u32 * 8 + gx) * SCALE + dx;
-                        let y = y0 + gy as u32 * SCALE + dy;
-                        if x < img.width() && y < img.height() {
-                            img.put_pixel(x, y, image::Rgb(INK));
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::pages::INK;
 
     #[test]
     fn rows_hold_their_thumbnails_and_a_label() {

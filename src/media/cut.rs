@@ -1,11 +1,11 @@
 //! Cutting a segment out of a video as its own file, with the FFmpeg
 //! libraries (no `ffmpeg` program).
 //!
-//! - [`ClipMode::Copy`] copies the compressed packets (video and the best
+//! - [`CutMode::Copy`] copies the compressed packets (video and the best
 //!   audio stream): fast and lossless, but a clip can only start on a key
 //!   frame, so it starts at the key frame at or before the segment's start
 //!   (reported as the clip's `start`). It ends at the segment's end.
-//! - [`ClipMode::Precise`] decodes and re-encodes the video (H.264 with
+//! - [`CutMode::Precise`] decodes and re-encodes the video (H.264 with
 //!   libx264 when FFmpeg has it, else MPEG-4 part 2) from exactly the
 //!   segment's first frame to its last, into MP4; audio packets inside the
 //!   segment are copied when MP4 can hold their codec.
@@ -17,13 +17,14 @@ use std::path::Path;
 use ff::media::Type;
 use ffmpeg_next as ff;
 
-use super::temp_path;
-use crate::decode::{pts_seconds, DecodeMode, DecodeOptions, VideoSource};
+use super::decode::{pts_seconds, DecodeMode, DecodeOptions, VideoSource};
+use super::ffi::{can_hold, clear_codec_tag, copy_display_matrix};
 use crate::error::{Error, Result};
+use crate::output::temp_path;
 
 /// How clips are cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClipMode {
+pub enum CutMode {
     /// Stream copy: starts snap to the key frame before.
     Copy,
     /// Re-encode the video for exact boundaries.
@@ -32,7 +33,7 @@ pub enum ClipMode {
 
 /// A written clip.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Clip {
+pub struct VideoClip {
     /// Path relative to the video's folder: `clips/seg<i>_<start>-<end>.<ext>`.
     pub path: String,
     /// Where the clip really starts (seconds since the stream start): the
@@ -43,18 +44,18 @@ pub struct Clip {
 /// Cuts `[start, end)` (seconds since the first frame; the stream starts
 /// at `stream_start` in container time) of `input` into
 /// `dir/clips/seg<index>_<start>-<end>.<ext>`.
-pub fn write_clip(
+pub fn cut_clip(
     input: &str,
     dir: &Path,
     index: usize,
     start: f64,
     end: f64,
     stream_start: f64,
-    mode: ClipMode,
-) -> Result<Clip> {
+    mode: CutMode,
+) -> Result<VideoClip> {
     let (format, ext) = match mode {
-        ClipMode::Copy => container_for(input),
-        ClipMode::Precise => ("mp4", "mp4"),
+        CutMode::Copy => container_for(input),
+        CutMode::Precise => ("mp4", "mp4"),
     };
     let folder = dir.join("clips");
     std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, "cannot create folder", e))?;
@@ -62,14 +63,14 @@ pub fn write_clip(
     let path = dir.join(&rel);
     let tmp = temp_path(&path);
     let cut = match mode {
-        ClipMode::Copy => copy(
+        CutMode::Copy => copy(
             input,
             &tmp,
             format,
             stream_start + start,
             stream_start + end,
         ),
-        ClipMode::Precise => precise(input, &tmp, start, end, stream_start),
+        CutMode::Precise => precise(input, &tmp, start, end, stream_start),
     };
     let result = cut.and_then(|real_start| {
         std::fs::rename(&tmp, &path)
@@ -77,7 +78,7 @@ pub fn write_clip(
             .map(|_| real_start)
     });
     match result {
-        Ok(real_start) => Ok(Clip {
+        Ok(real_start) => Ok(VideoClip {
             path: rel,
             start: real_start - stream_start,
         }),
@@ -105,32 +106,6 @@ fn container_for(input: &str) -> (&'static str, &'static str) {
         Some("ts" | "m2ts" | "mts") => ("mpegts", "ts"),
         Some("avi") => ("avi", "avi"),
         _ => ("matroska", "mkv"),
-    }
-}
-
-/// Whether muxer `format` can hold codec `id`.
-// The constant's integer type differs between FFmpeg versions.
-#[allow(clippy::unnecessary_cast)]
-fn can_hold(octx: &ff::format::context::Output, id: ff::codec::Id) -> bool {
-    // SAFETY: `octx` owns a valid output context whose `oformat` is set.
-    unsafe {
-        let ofmt = (*octx.as_ptr()).oformat;
-        ff::ffi::avformat_query_codec(
-            ofmt,
-            ff::ffi::AVCodecID::from(id),
-            ff::ffi::FF_COMPLIANCE_NORMAL as i32,
-        ) == 1
-    }
-}
-
-/// Clears the codec tag of output stream `index`, so the muxer picks its
-/// own (tags differ between containers).
-fn clear_codec_tag(octx: &mut ff::format::context::Output, index: usize) {
-    if let Some(ost) = octx.stream_mut(index) {
-        // SAFETY: the stream's codec parameters are valid and owned by it.
-        unsafe {
-            (*ost.parameters().as_mut_ptr()).codec_tag = 0;
-        }
     }
 }
 
@@ -168,14 +143,14 @@ fn copy(input: &str, tmp: &Path, format: &str, from: f64, to: f64) -> Result<f64
             .map_err(|e| e.to_string())?;
         ost.set_parameters(ist.parameters());
         if idx == vi {
-            crate::decode::copy_display_matrix(&ist, &mut ost);
+            copy_display_matrix(&ist, &mut ost);
         }
         let out_index = ost.index();
         clear_codec_tag(&mut octx, out_index);
         map[idx] = Some((out_index, ist.time_base()));
     }
     octx.write_header().map_err(|e| e.to_string())?;
-    let target = (from * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+    let target = (from * f64::from(super::ffi::TIME_BASE)) as i64;
     ictx.seek(target, ..target + 1)
         .map_err(|e| format!("cannot seek: {e}"))?;
     let mut base: Option<f64> = None; // the first key frame's time
@@ -393,7 +368,7 @@ fn precise(
     // display matrix, so players turn it as they turn the source.
     if let Ok(ictx) = ff::format::input(&input) {
         if let Some(ist) = ictx.streams().best(Type::Video) {
-            crate::decode::copy_display_matrix(&ist, &mut ost);
+            copy_display_matrix(&ist, &mut ost);
         }
     }
     // Audio: a second demuxer over the same span, packets copied.
@@ -494,7 +469,7 @@ impl AudioCopy {
         ost.set_parameters(params);
         let out = ost.index();
         clear_codec_tag(octx, out);
-        let target = (from * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+        let target = (from * f64::from(super::ffi::TIME_BASE)) as i64;
         ictx.seek(target, ..target + 1)
             .map_err(|e| format!("cannot seek: {e}"))?;
         Ok(Some(AudioCopy {

@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::file::AtomicFile;
 use super::rows::ManifestRow;
 use crate::error::{Error, Result};
+use crate::output::AtomicFile;
 
 /// Writes one JSON object per row, every column present (null when empty).
 pub fn write_jsonl(path: &Path, rows: &[ManifestRow]) -> Result<Vec<PathBuf>> {

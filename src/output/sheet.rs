@@ -1,6 +1,6 @@
 //! Contact sheets: each video's saved frames as thumbnails in rows, each
 //! labelled with its time, in `OUT/<video>/sheet.jpg` (or `sheet-001.jpg`,
-//! `sheet-002.jpg`, … of [`PER_PAGE`] frames each). [`super::FolderSink`]
+//! `sheet-002.jpg`, … of [`PER_PAGE`] frames each). `sink::FolderSink`
 //! makes each thumbnail from the frame in memory (its analysis image when
 //! the pipeline made one), on the pool that encodes the frame: reading a
 //! 1080p JPEG back costs its whole entropy decode, ~3–6 ms even at 1/8
@@ -9,8 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::draw_text;
-use super::grid::write_pages;
+use super::pages::{draw_text, write_pages};
 use crate::error::{Error, Result};
 use crate::frame::RgbImage;
 
@@ -168,7 +167,7 @@ pub fn file_thumbnail(path: &Path) -> Result<RgbImage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sink::{encode, ImageFormat};
+    use crate::output::{encode, ImageFormat};
 
     #[test]
     fn labels_are_short_times() {

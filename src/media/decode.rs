@@ -6,8 +6,6 @@
 //! demuxer skips them for MP4/MOV, the packet key flag catches the rest),
 //! which is what makes keyframe sampling fast on every codec.
 
-mod ffi;
-
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
@@ -15,11 +13,8 @@ use std::path::Path;
 use ffmpeg_next as ff;
 use serde::{Deserialize, Serialize};
 
+use super::ffi::{self, NOPTS};
 use crate::error::{Error, Result};
-
-use ffi::NOPTS;
-
-pub use ffi::{copy_display_matrix, set_colorspace};
 
 /// Which frames are decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -197,7 +192,7 @@ pub fn probe_duration(path: &str) -> Option<f64> {
         return None;
     }
     let ictx = ff::format::input(&path).ok()?;
-    (ictx.duration() > 0).then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE))
+    (ictx.duration() > 0).then(|| ictx.duration() as f64 / f64::from(ffi::TIME_BASE))
 }
 
 /// The orientation `stream`'s display matrix gives (none without one).
@@ -228,7 +223,7 @@ fn orientation_of(stream: &ff::format::stream::Stream<'_>) -> Orientation {
 /// One decoded frame and where it sits in the stream.
 pub struct DecodedFrame {
     /// The decoded picture (FFmpeg frame, still in its native pixel format).
-    pub frame: ff::frame::Video,
+    pub(super) frame: ff::frame::Video,
     /// Raw presentation timestamp in stream time-base units.
     pub pts: i64,
     /// `pts × time_base` in seconds, computed exactly as PyAV's `frame.time`.
@@ -376,8 +371,8 @@ impl VideoSource {
                 ),
             });
         }
-        let container_duration = (ictx.duration() > 0)
-            .then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
+        let container_duration =
+            (ictx.duration() > 0).then(|| ictx.duration() as f64 / f64::from(ffi::TIME_BASE));
         let info = VideoInfo {
             codec: decoder
                 .codec()
@@ -393,8 +388,7 @@ impl VideoSource {
         };
         ffi::set_stream_discard(&mut ictx, stream_index, opts.mode == DecodeMode::Keyframes);
         if opts.seek_to_s > 0.0 {
-            let target =
-                ((info.start_time_s + opts.seek_to_s) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+            let target = ((info.start_time_s + opts.seek_to_s) * f64::from(ffi::TIME_BASE)) as i64;
             // A failed seek is not fatal: decoding from the start and
             // dropping early frames gives the same frames, only slower.
             let _ = ictx.seek(target, ..target);
@@ -603,8 +597,8 @@ impl VideoSource {
 }
 
 /// `pts × time_base` as PyAV computes `frame.time`: `pts * num / den` in
-/// f64, in that order (the order matters for the interval gate's picks).
-pub fn pts_seconds(pts: i64, tb: ff::Rational) -> f64 {
+/// f64, in that order (the order matters for the time filter's picks).
+pub(super) fn pts_seconds(pts: i64, tb: ff::Rational) -> f64 {
     if tb.denominator() == 0 {
         return pts as f64;
     }

@@ -15,9 +15,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::file::AtomicFile;
 use super::rows::ManifestRow;
 use crate::error::{Error, Result};
+use crate::output::AtomicFile;
 
 /// A shard file pattern: text, one `%d` or `%0Nd`, text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::pipeline::VideoReport;
+use crate::record::VideoReport;
 
 /// File name of the run summary in the output folder.
 pub const SUMMARY_NAME: &str = "summary.json";

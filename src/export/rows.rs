@@ -31,9 +31,11 @@ use serde::{Deserialize, Serialize};
 
 use super::run::video_dir;
 use crate::embed::read_npy_f32;
+use crate::embed::{EMBEDDINGS_INDEX, EMBEDDINGS_NPY};
 use crate::error::{Error, Result};
-use crate::pipeline::VideoReport;
-use crate::sink::{EMBEDDINGS_INDEX, EMBEDDINGS_NPY, MANIFEST_NAME, SEGMENTS_JSONL};
+use crate::record::VideoReport;
+use crate::segment::SEGMENTS_JSONL;
+use crate::sink::MANIFEST_NAME;
 
 /// The run manifest as JSON lines.
 pub const MANIFEST_JSONL: &str = "manifest.jsonl";

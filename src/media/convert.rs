@@ -6,13 +6,9 @@ use ff::format::Pixel;
 use ff::software::scaling::{Context as Scaler, Flags};
 use ffmpeg_next as ff;
 
-use crate::decode::set_colorspace;
-
-use super::RgbImage;
-
-/// Largest frame accepted, in pixels (about 8K × 8K); larger frames are
-/// refused instead of risking running out of memory.
-pub const MAX_PIXELS: u64 = 8192 * 8192;
+use super::ffi::{colorspace_number, set_colorspace};
+use super::DecodedFrame;
+use crate::frame::{RgbImage, MAX_PIXELS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key {
@@ -118,7 +114,7 @@ fn matrix_of(frame: &ff::frame::Video) -> i32 {
         }
         s => s,
     };
-    ff::ffi::AVColorSpace::from(space) as i32
+    colorspace_number(space)
 }
 
 fn is_full_range(frame: &ff::frame::Video) -> bool {
@@ -136,7 +132,12 @@ impl RgbConverter {
     }
 
     /// Converts `frame` to a packed RGB24 image of the same size.
-    pub fn convert(&mut self, frame: &ff::frame::Video) -> Result<RgbImage, String> {
+    pub fn convert(&mut self, frame: &DecodedFrame) -> Result<RgbImage, String> {
+        self.convert_video(&frame.frame)
+    }
+
+    /// [`RgbConverter::convert`] on an FFmpeg frame.
+    pub(super) fn convert_video(&mut self, frame: &ff::frame::Video) -> Result<RgbImage, String> {
         let mut packed = Vec::new();
         let (w, h) = self.0.run(frame, matrix_of(frame), &mut packed)?;
         RgbImage::from_raw(w, h, packed).ok_or_else(|| "bad RGB buffer size".to_string())
@@ -160,11 +161,12 @@ impl SmallRgb {
 
     /// Writes `frame` scaled to the target size into `buf` (cleared first),
     /// `width·height·3` bytes, rows packed.
-    pub fn convert(&mut self, frame: &ff::frame::Video, buf: &mut Vec<u8>) -> Result<(), String> {
+    pub fn convert(&mut self, frame: &DecodedFrame, buf: &mut Vec<u8>) -> Result<(), String> {
+        let frame = &frame.frame;
         buf.clear();
         // The ffmpeg CLI's scale filter takes the frame's own matrix
         // (untagged: swscale's default, BT.601).
-        let space = ff::ffi::AVColorSpace::from(frame.color_space()) as i32;
+        let space = colorspace_number(frame.color_space());
         self.0.run(frame, space, buf).map(|_| ())
     }
 }

@@ -23,14 +23,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::file::AtomicFile;
 use super::rows::{embeddings_by_pts, read_jsonl, ManifestRow};
 use super::run::{video_dir, RunView};
+use crate::embed::{CANDIDATES_INDEX, CANDIDATES_NPY, EMBEDDINGS_INDEX, EMBEDDINGS_NPY};
 use crate::error::Result;
-use crate::pipeline::VideoReport;
-use crate::sink::{
-    CANDIDATES_INDEX, CANDIDATES_NPY, CUTS_JSON, EMBEDDINGS_INDEX, EMBEDDINGS_NPY, SEGMENTS_JSONL,
-};
+use crate::output::AtomicFile;
+use crate::record::VideoReport;
+use crate::segment::{CUTS_JSON, SEGMENTS_JSONL};
 use html::{esc, href};
 pub use pca::project_2d;
 

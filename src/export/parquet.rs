@@ -16,9 +16,9 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use super::file::AtomicFile;
 use super::rows::ManifestRow;
 use crate::error::{Error, Result};
+use crate::output::AtomicFile;
 
 /// The Arrow schema of the manifest, with embeddings `dim` wide.
 pub fn schema(dim: Option<usize>) -> Schema {
