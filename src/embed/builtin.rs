@@ -261,8 +261,8 @@ fn orientation_bin(gx: f32, gy: f32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::testing::pattern;
     use crate::embed::{dot, l2_distance};
+    use crate::frame::testing::pattern;
 
     fn noisy(img: &RgbImage, seed: u32) -> RgbImage {
         let mut out = img.clone();

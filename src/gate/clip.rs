@@ -112,9 +112,9 @@ impl Gate for ClipGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::testing::{candidate, pattern};
     use crate::embed::clip::testing::{write_random_clip, TINY_CONFIG};
     use crate::embed::{resolve_model, ClipEmbedder};
+    use crate::frame::testing::{candidate, pattern};
 
     #[test]
     fn the_rule_on_known_similarities() {

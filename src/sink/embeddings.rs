@@ -126,9 +126,9 @@ impl Sink for EmbeddingSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::testing::{candidate, pattern};
     use crate::buffer::DropReason;
     use crate::embed::BuiltinEmbedder;
+    use crate::frame::testing::{candidate, pattern};
 
     /// Kept frames at 0 and 2 s, a gated one at 1 s, into `sink`.
     fn feed(mut sink: EmbeddingSink) -> EmbeddingSink {
