@@ -16,7 +16,7 @@ use serde::Serialize;
 pub use analysis::{analysis_image, ANALYSIS_MAX_SIDE};
 pub use image::RgbImage;
 pub use quality::{measure_quality, FrameQuality};
-pub use signature::{FrameChange, LumaGrid, GRID as LUMA_GRID};
+pub use signature::{FrameChange, LumaGrid, LumaTrace, DRIFT_SECONDS, GRID as LUMA_GRID};
 
 /// Largest frame accepted, in pixels (about 8K × 8K); larger frames are
 /// refused instead of risking running out of memory.

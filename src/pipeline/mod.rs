@@ -17,7 +17,7 @@ use crossbeam_channel::bounded;
 use crate::buffer::Verdict;
 use crate::config::SampleConfig;
 use crate::error::{Error, Result};
-use crate::frame::{Candidate, FrameChange, FrameMeta, LumaGrid, RgbImage};
+use crate::frame::{Candidate, FrameChange, FrameMeta, LumaTrace, RgbImage};
 use crate::media::{DecodeOptions, DecodeStats, DecodedFrame, RgbConverter, SmallRgb, VideoSource};
 use crate::sink::Sink;
 
@@ -184,7 +184,7 @@ pub fn sample_video_pass(
                 let frame_rate = info.avg_fps;
                 let mut interrupted = false;
                 let mut changes = Vec::new();
-                let mut last_grid: Option<LumaGrid> = None;
+                let mut luma = LumaTrace::new(frame_rate);
                 let mut small = tap.map(|t| (t, SmallRgb::new(t.width, t.height)));
                 let mut wanted = at_times.map(|t| t.iter().peekable());
                 while let Some(f) = source.next_frame() {
@@ -214,12 +214,7 @@ pub fn sample_video_pass(
                     }
                     if trace && in_window {
                         if let Some(grid) = f.luma_grid() {
-                            let change = last_grid.as_ref().map_or(0.0, |g| grid.change(g));
-                            changes.push(FrameChange {
-                                time: f.time,
-                                change,
-                            });
-                            last_grid = Some(grid);
+                            changes.push(luma.push(f.time, grid));
                         }
                     }
                     match window.step(f.time, f.pts_time) {

@@ -105,15 +105,20 @@ pub fn detect_seams<V: AsRef<[f32]>>(
     // Decided step by step as the thresholds are computed: only cuts (or,
     // without frame changes, every crossing) leave the rolling window, so
     // busy footage raises the threshold instead of hiding in seams.
-    let mut marks: Vec<Option<(SeamKind, f64)>> = vec![None; scores.len()];
+    let mut marks: Vec<Option<Mark>> = vec![None; scores.len()];
     let thr = thresholds_with(times, &scores, cfg, &mut |i, level| {
         let thr = level.threshold;
         let (a, b) = (times[i], times[i + 1]);
         if scores[i] <= thr.min(cfg.min_score) {
-            // Below the floor: only a quiet cut (see `quiet_cut`).
-            return match quiet_cut(changes, a, b, scores[i], level, cfg) {
-                Some(at) => {
-                    marks[i] = Some((SeamKind::Cut, at));
+            // Below the floor: only a quiet cut or a quiet dissolve (see
+            // `quiet_cut`, `quiet_dissolve`).
+            if let Some(at) = quiet_cut(changes, a, b, scores[i], level, cfg) {
+                marks[i] = Some(Mark::Cut(at));
+                return true;
+            }
+            return match quiet_dissolve(changes, a, b, scores[i], level, cfg) {
+                Some((from, to)) => {
+                    marks[i] = Some(Mark::Dissolve(from, to));
                     true
                 }
                 None => false,
@@ -121,17 +126,17 @@ pub fn detect_seams<V: AsRef<[f32]>>(
         }
         match hard_cut(changes, a, b, cfg) {
             Some(at) => {
-                marks[i] = Some((SeamKind::Cut, at));
+                marks[i] = Some(Mark::Cut(at));
                 true
             }
             None if scores[i] > thr => {
-                marks[i] = Some((SeamKind::Gradual, 0.0));
+                marks[i] = Some(Mark::Gradual);
                 !have_changes
             }
             None if cfg.surveyor
                 && knn_purity(times, vectors, i, cfg.survey_sec, cfg.knn) >= SURE_PURITY =>
             {
-                marks[i] = Some((SeamKind::Gradual, 0.0));
+                marks[i] = Some(Mark::Gradual);
                 false
             }
             None => false,
@@ -141,24 +146,40 @@ pub fn detect_seams<V: AsRef<[f32]>>(
     let mut i = 0;
     let mut free_from = 0; // steps before this belong to an earlier seam
     while i < marks.len() {
-        let Some((kind, at)) = marks[i] else {
+        let Some(mark) = marks[i] else {
             i += 1;
             continue;
         };
-        if kind == SeamKind::Cut {
-            seams.push(Seam::cut(at, i, scores[i]));
-            i += 1;
-            free_from = i;
-            continue;
+        match mark {
+            Mark::Cut(at) => {
+                seams.push(Seam::cut(at, i, scores[i]));
+                i += 1;
+                free_from = i;
+                continue;
+            }
+            Mark::Dissolve(from, to) => {
+                seams.push(Seam {
+                    time: (from + to) / 2.0,
+                    step: i,
+                    score: scores[i],
+                    from,
+                    to,
+                    kind: SeamKind::Gradual,
+                });
+                i += 1;
+                free_from = i;
+                continue;
+            }
+            Mark::Gradual => {}
         }
         // A run of gradual steps: one seam in its middle, unless a cut
         // sits right beside it (then the run is that cut's aftermath).
         let mut j = i;
-        while j + 1 < marks.len() && matches!(marks[j + 1], Some((SeamKind::Gradual, _))) {
+        while j + 1 < marks.len() && matches!(marks[j + 1], Some(Mark::Gradual)) {
             j += 1;
         }
-        let beside_cut = (i > 0 && matches!(marks[i - 1], Some((SeamKind::Cut, _))))
-            || matches!(marks.get(j + 1), Some(Some((SeamKind::Cut, _))));
+        let beside_cut = (i > 0 && matches!(marks[i - 1], Some(Mark::Cut(_))))
+            || matches!(marks.get(j + 1), Some(Some(Mark::Cut(_))));
         // The transition spans the unmarked raised steps around the run too
         // (a crossfade raises the threshold while it lasts).
         let raised = |k: usize| marks[k].is_none() && scores[k] > cfg.min_score;
@@ -239,7 +260,7 @@ fn final_cut(
 fn widen(
     times: &[f64],
     scores: &[f32],
-    marks: &[Option<(SeamKind, f64)>],
+    marks: &[Option<Mark>],
     (mut lo, mut hi): (usize, usize),
     free_from: usize,
     reach: f64,
@@ -262,6 +283,17 @@ fn widen(
         hi += 1;
     }
     (lo, hi)
+}
+
+/// What a step of the successor scores was found to be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mark {
+    /// A hard cut on the frame at this time.
+    Cut(f64),
+    /// Part of a gradual transition, placed when its run is complete.
+    Gradual,
+    /// A dissolve the luma grid located, from and to these times.
+    Dissolve(f64, f64),
 }
 
 /// A transition step stands at least this far above the calm scores.
@@ -304,6 +336,124 @@ const QUIET_MEAN_RATIO: f32 = 2.0;
 /// …and its luma jump this many times `cut_ratio` above the typical
 /// change (a cut the embedding confirms needs `cut_ratio`).
 const QUIET_JUMP_FACTOR: f32 = 2.0;
+
+/// A dissolve between two pictures the embedding finds alike (a short
+/// crossfade between similar textures): as for [`quiet_cut`], its step
+/// stays under `min_score` and counts only when the score stands out
+/// against the video's own level. What the luma grid must show instead of
+/// one frame's jump: a frame in the step whose [`FrameChange::drift`] over
+/// the last half second
+/// - went steadily one way: drift ≥ [`STRAIGHTNESS`] × the path (the sum
+///   of the per-frame changes over the same frames) — a dissolve moves each
+///   cell from one picture's value to the other's, noise and motion wander;
+/// - is spread over frames, not one jump: no single change in the window
+///   above drift / [`MIN_SPREAD`] (that would be a cut, which `quiet_cut`
+///   judges);
+/// - changed the picture as much as a cut must: ≥ `cut_min_change`;
+/// - stands out as a quiet cut's jump must: [`QUIET_JUMP_FACTOR`] ×
+///   `cut_ratio` times the typical drift in the second before the window
+///   and in the second after it, each (a pan or zoom drifts steadily too,
+///   but goes on drifting on at least one side: measured on SmolCat, a pan
+///   starting from a still camera is as straight as a dissolve).
+///
+/// The dissolve reaches over the window's frames and the frames beside it
+/// whose change stays above the calm level. With a fixed threshold, or
+/// without frame changes, never.
+fn quiet_dissolve(
+    changes: &[FrameChange],
+    a: f64,
+    b: f64,
+    score: f32,
+    level: Level,
+    cfg: &SegmentConfig,
+) -> Option<(f64, f64)> {
+    let adaptive = matches!(cfg.threshold, Threshold::Adaptive(_));
+    let raised = score > level.rolling && score >= QUIET_MEAN_RATIO * level.mean;
+    if !(adaptive && raised) {
+        return None;
+    }
+    let lo = changes.partition_point(|c| c.time <= a);
+    let hi = changes.partition_point(|c| c.time <= b);
+    let (top_i, top) = changes
+        .get(lo..hi)?
+        .iter()
+        .enumerate()
+        .max_by(|x, y| x.1.drift.total_cmp(&y.1.drift))
+        .map(|(k, c)| (k + lo, *c))?;
+    if top.drift < cfg.cut_min_change {
+        return None;
+    }
+    // The window the drift spans: the frames since the one it is measured
+    // from (frames with a drift have one that far back).
+    let window = window_before(changes, top_i)?;
+    let path: f32 = changes[window.clone()].iter().map(|c| c.change).sum();
+    let biggest = changes[window.clone()]
+        .iter()
+        .map(|c| c.change)
+        .fold(0f32, f32::max);
+    if top.drift < STRAIGHTNESS * path || biggest * MIN_SPREAD > top.drift {
+        return None;
+    }
+    // The second before the window and the second after it, each on its
+    // own: a pan or zoom that starts (or stops) drifts steadily on one side
+    // and goes on drifting there; a dissolve is calm on both.
+    let before = changes.partition_point(|c| c.time < changes[*window.start()].time - 1.0);
+    let after = changes.partition_point(|c| c.time <= top.time + 1.0);
+    let side = |range: std::ops::Range<usize>| {
+        let mut d: Vec<f32> = changes[range].iter().map(|c| c.drift).collect();
+        median(&mut d)
+    };
+    let typical = side(before..*window.start())
+        .max(side(top_i + 1..after))
+        .max(0.002);
+    if top.drift < QUIET_JUMP_FACTOR * cfg.cut_ratio * typical {
+        return None;
+    }
+    let around = |k: usize| changes[k].time >= a - 1.0 && changes[k].time <= b + 1.0;
+    let outside = |k: &usize| around(*k) && !window.contains(k);
+    // Reach: the window, widened over neighbours still changing more than
+    // the calm frames do (a dissolve's first and last frames).
+    let mut calm: Vec<f32> = (0..changes.len())
+        .filter(outside)
+        .map(|k| changes[k].change)
+        .collect();
+    let bar = CALM_CHANGE_FACTOR * median(&mut calm).max(1e-4);
+    let (mut first, mut last) = (*window.start(), *window.end());
+    // The window may hold calm frames at either end; the dissolve is the
+    // changing frames in it…
+    while first < last && changes[first].change <= bar {
+        first += 1;
+    }
+    while last > first && changes[last].change <= bar {
+        last -= 1;
+    }
+    // …and the changing frames just beside it.
+    let span = window.end() - window.start();
+    while first > 0 && first + span > *window.start() && changes[first - 1].change > bar {
+        first -= 1;
+    }
+    while last + 1 < changes.len() && last < window.end() + span && changes[last + 1].change > bar {
+        last += 1;
+    }
+    // From the last frame of the old picture to the first of the new.
+    let from = changes[first.saturating_sub(1)].time;
+    Some((from, changes[last].time))
+}
+
+/// The frames whose changes make up the drift of frame `k`: the
+/// `drift_frames` ending at `k`.
+fn window_before(changes: &[FrameChange], k: usize) -> Option<std::ops::RangeInclusive<usize>> {
+    let n = usize::from(changes.get(k)?.drift_frames);
+    (n > 0 && n <= k + 1).then(|| k + 1 - n..=k)
+}
+
+/// A dissolve's drift is at least this share of its path.
+const STRAIGHTNESS: f32 = 0.7;
+/// No single frame holds more than 1 / this of a dissolve's drift.
+const MIN_SPREAD: f32 = 3.0;
+/// A dissolve's edge frames change more than this many times the calm
+/// frames' typical change.
+const CALM_CHANGE_FACTOR: f32 = 1.5;
 
 /// The time of a hard cut inside the step `(a, b]`: one decoded frame
 /// whose luma change stands alone: `cut_ratio` times the typical change
@@ -375,6 +525,8 @@ pub(crate) mod testing {
                 FrameChange {
                     time,
                     change: if jump { 0.2 } else { level },
+                    drift: 0.0,
+                    drift_frames: 0,
                 }
             })
             .collect()
@@ -586,5 +738,55 @@ mod tests {
         // A jump on a step the embedding does not raise is not a cut.
         let (t2, v2) = two_scenes(40, 40);
         assert!(detect_seams(&t2, &v2, &jump, &cfg).seams.is_empty());
+    }
+
+    /// Luma changes of 20 s at 25 fps through the real trace: grids that
+    /// flicker by a level, and over frames `from..to` move steadily by
+    /// `step` levels a frame (in a checker pattern of cells: a dissolve
+    /// raises some cells and lowers others); with `keep_moving` they go on
+    /// moving after `to` (a pan that starts).
+    fn traced(from: usize, to: usize, step: i32, keep_moving: bool) -> Vec<FrameChange> {
+        use crate::frame::{LumaGrid, LumaTrace, LUMA_GRID};
+        let mut trace = LumaTrace::new(25.0);
+        let mut offset = 0i32;
+        (0..500usize)
+            .map(|k| {
+                if (from..to).contains(&k) || (keep_moving && k >= to) {
+                    offset += step;
+                }
+                let flicker = (k % 2) as i32;
+                let mut cells = [0u8; LUMA_GRID * LUMA_GRID];
+                for (c, v) in cells.iter_mut().enumerate() {
+                    let sign = if (c / LUMA_GRID + c) % 2 == 0 { 1 } else { -1 };
+                    let level = 128 + flicker + sign * (offset % 120);
+                    *v = level.clamp(0, 255) as u8;
+                }
+                trace.push(k as f64 / 25.0, LumaGrid(cells))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_quiet_dissolve_is_a_steady_luma_drift_on_a_raised_step_calm_on_both_sides() {
+        let (t, v) = similar_scenes();
+        let cfg = SegmentConfig::default();
+        // 12 frames (0.48 s) from 9.52 s, 3 levels a frame: 36 levels.
+        let dissolve = traced(238, 250, 3, false);
+        let d = detect_seams(&t, &v, &dissolve, &cfg);
+        assert_eq!(d.seams.len(), 1, "{:?}", d.seams);
+        let s = d.seams[0];
+        assert_eq!(s.kind, SeamKind::Gradual);
+        assert!(s.from <= 9.52 && s.to >= 9.96 && s.to < 10.1, "{s:?}");
+        assert!((s.time - 9.74).abs() < 0.05, "{s:?}");
+        // The same drift that goes on (a pan starting): no seam.
+        let pan = traced(238, 250, 3, true);
+        assert!(detect_seams(&t, &v, &pan, &cfg).seams.is_empty());
+        // Too little change in all (12 levels; a cut must change 0.05): no
+        // seam.
+        let faint = traced(238, 250, 1, false);
+        assert!(detect_seams(&t, &v, &faint, &cfg).seams.is_empty());
+        // A step the embedding does not raise: no seam.
+        let (t2, v2) = two_scenes(40, 40);
+        assert!(detect_seams(&t2, &v2, &dissolve, &cfg).seams.is_empty());
     }
 }

@@ -381,6 +381,8 @@ mod tests {
             .map(|i| FrameChange {
                 time: i as f64 / 25.0,
                 change: if i == 51 { 0.3 } else { 0.01 },
+                drift: 0.0,
+                drift_frames: 0,
             })
             .collect();
         let seams = seams_from(&s, &changes, &[0.0], &ShotSettings::default());
