@@ -757,7 +757,11 @@ mod tests {
                 let flicker = (k % 2) as i32;
                 let mut cells = [0u8; LUMA_GRID * LUMA_GRID];
                 for (c, v) in cells.iter_mut().enumerate() {
-                    let sign = if (c / LUMA_GRID + c) % 2 == 0 { 1 } else { -1 };
+                    let sign = if (c / LUMA_GRID + c).is_multiple_of(2) {
+                        1
+                    } else {
+                        -1
+                    };
                     let level = 128 + flicker + sign * (offset % 120);
                     *v = level.clamp(0, 255) as u8;
                 }
