@@ -158,11 +158,5 @@ pub fn run_job_pass(
 
 /// A failed report for `job`.
 pub fn failed(job: &Job, error: String, seconds: f64) -> VideoReport {
-    VideoReport {
-        input: job.input.clone(),
-        ok: false,
-        error: Some(error),
-        seconds,
-        ..Default::default()
-    }
+    VideoReport::failed(&job.input, error, seconds)
 }

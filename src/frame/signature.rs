@@ -73,13 +73,14 @@ impl LumaTrace {
     /// The change of the frame at `time` whose grid is `grid`.
     pub fn push(&mut self, time: f64, grid: LumaGrid) -> FrameChange {
         let change = self.grids.back().map_or(0.0, |g| grid.change(g));
-        let (drift, drift_frames) = match self.grids.front() {
-            Some(g) if self.grids.len() == self.window => (grid.change(g), self.window as u16),
-            _ => (0.0, 0),
+        // Full: the oldest grid is `window` frames back; it leaves now.
+        let (drift, drift_frames) = match self.grids.len() == self.window {
+            true => (
+                self.grids.pop_front().map_or(0.0, |g| grid.change(&g)),
+                self.window as u16,
+            ),
+            false => (0.0, 0),
         };
-        if self.grids.len() == self.window {
-            self.grids.pop_front();
-        }
         self.grids.push_back(grid);
         FrameChange {
             time,

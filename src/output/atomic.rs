@@ -7,8 +7,9 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, Result};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 

@@ -110,19 +110,15 @@ pub fn detect_seams<V: AsRef<[f32]>>(
         let thr = level.threshold;
         let (a, b) = (times[i], times[i + 1]);
         if scores[i] <= thr.min(cfg.min_score) {
-            // Below the floor: only a quiet cut or a quiet dissolve (see
-            // `quiet_cut`, `quiet_dissolve`).
-            if let Some(at) = quiet_cut(changes, a, b, scores[i], level, cfg) {
-                marks[i] = Some(Mark::Cut(at));
-                return true;
+            // Below the floor: only a quiet cut or a quiet dissolve, on a
+            // step that stands out (see `stands_out`).
+            if !stands_out(scores[i], level, cfg) {
+                return false;
             }
-            return match quiet_dissolve(changes, a, b, scores[i], level, cfg) {
-                Some((from, to)) => {
-                    marks[i] = Some(Mark::Dissolve(from, to));
-                    true
-                }
-                None => false,
-            };
+            marks[i] = quiet_cut(changes, a, b, cfg)
+                .map(Mark::Cut)
+                .or_else(|| quiet_dissolve(changes, a, b, cfg).map(|(f, t)| Mark::Dissolve(f, t)));
+            return marks[i].is_some();
         }
         match hard_cut(changes, a, b, cfg) {
             Some(at) => {
@@ -305,29 +301,25 @@ const SURE_PURITY: f32 = 0.95;
 /// …and drops a gradual one that separates worse than this.
 const MIN_PURITY: f32 = 0.6;
 
+/// Whether a step under `min_score` stands out against the video's own
+/// level, as a quiet cut's or quiet dissolve's step must: the score crosses
+/// the rolling threshold (mean + K·std, before the floor) and is at least
+/// [`QUIET_MEAN_RATIO`] times the rolling mean. With a fixed threshold,
+/// never (it means what it says).
+fn stands_out(score: f32, level: Level, cfg: &SegmentConfig) -> bool {
+    matches!(cfg.threshold, Threshold::Adaptive(_))
+        && score > level.rolling
+        && score >= QUIET_MEAN_RATIO * level.mean
+}
+
 /// A cut between two pictures the embedding finds alike (two similar
 /// textures, the same set from another angle): its step stays under
 /// `min_score`, which is there to keep noise and motion from making
-/// seams, yet the frame's luma jumps. Below the floor a step is a cut only
-/// when both signals stand out against the video's own level: the score
-/// crosses the rolling threshold (mean + K·std, before the floor) and is
-/// at least [`QUIET_MEAN_RATIO`] times the rolling mean, and one frame's
-/// luma jump is [`QUIET_JUMP_FACTOR`] times as far above the typical
+/// seams, yet the frame's luma jumps. On a step that [`stands_out`], one
+/// frame's luma jump [`QUIET_JUMP_FACTOR`] times as far above the typical
 /// change as a cut's must be, isolated, and at least `cut_min_change`.
-/// With a fixed threshold, or without frame changes, never.
-fn quiet_cut(
-    changes: &[FrameChange],
-    a: f64,
-    b: f64,
-    score: f32,
-    level: Level,
-    cfg: &SegmentConfig,
-) -> Option<f64> {
-    let adaptive = matches!(cfg.threshold, Threshold::Adaptive(_));
-    let raised = score > level.rolling && score >= QUIET_MEAN_RATIO * level.mean;
-    if !(adaptive && raised) {
-        return None;
-    }
+/// Without frame changes, never.
+fn quiet_cut(changes: &[FrameChange], a: f64, b: f64, cfg: &SegmentConfig) -> Option<f64> {
     hard_cut_by(changes, a, b, cfg, QUIET_JUMP_FACTOR * cfg.cut_ratio)
 }
 
@@ -338,11 +330,10 @@ const QUIET_MEAN_RATIO: f32 = 2.0;
 const QUIET_JUMP_FACTOR: f32 = 2.0;
 
 /// A dissolve between two pictures the embedding finds alike (a short
-/// crossfade between similar textures): as for [`quiet_cut`], its step
-/// stays under `min_score` and counts only when the score stands out
-/// against the video's own level. What the luma grid must show instead of
-/// one frame's jump: a frame in the step whose [`FrameChange::drift`] over
-/// the last half second
+/// crossfade between similar textures): its step stays under `min_score`
+/// and must [`stand out`](stands_out) as a quiet cut's does. What the luma
+/// grid must show instead of one frame's jump: a frame in the step whose
+/// [`FrameChange::drift`] over the last half second
 /// - went steadily one way: drift ≥ [`STRAIGHTNESS`] × the path (the sum
 ///   of the per-frame changes over the same frames) — a dissolve moves each
 ///   cell from one picture's value to the other's, noise and motion wander;
@@ -356,95 +347,99 @@ const QUIET_JUMP_FACTOR: f32 = 2.0;
 ///   but goes on drifting on at least one side: measured on SmolCat, a pan
 ///   starting from a still camera is as straight as a dissolve).
 ///
-/// The dissolve reaches over the window's frames and the frames beside it
-/// whose change stays above the calm level. With a fixed threshold, or
-/// without frame changes, never.
+/// Returns where the dissolve begins and ends ([`dissolve_extent`]).
+/// Without frame changes, never.
 fn quiet_dissolve(
     changes: &[FrameChange],
     a: f64,
     b: f64,
-    score: f32,
-    level: Level,
     cfg: &SegmentConfig,
 ) -> Option<(f64, f64)> {
-    let adaptive = matches!(cfg.threshold, Threshold::Adaptive(_));
-    let raised = score > level.rolling && score >= QUIET_MEAN_RATIO * level.mean;
-    if !(adaptive && raised) {
-        return None;
-    }
-    let lo = changes.partition_point(|c| c.time <= a);
-    let hi = changes.partition_point(|c| c.time <= b);
-    let (top_i, top) = changes
-        .get(lo..hi)?
-        .iter()
-        .enumerate()
-        .max_by(|x, y| x.1.drift.total_cmp(&y.1.drift))
-        .map(|(k, c)| (k + lo, *c))?;
+    let top_i = largest_in_step(changes, a, b, |c| c.drift)?;
+    let top = changes[top_i];
     if top.drift < cfg.cut_min_change {
         return None;
     }
-    // The window the drift spans: the frames since the one it is measured
-    // from (frames with a drift have one that far back).
-    let window = window_before(changes, top_i)?;
-    let path: f32 = changes[window.clone()].iter().map(|c| c.change).sum();
-    let biggest = changes[window.clone()]
-        .iter()
-        .map(|c| c.change)
-        .fold(0f32, f32::max);
+    // The frames whose changes make up the drift.
+    let n = usize::from(top.drift_frames);
+    if n == 0 || n > top_i + 1 {
+        return None;
+    }
+    let window = top_i + 1 - n..top_i + 1;
+    let in_window = &changes[window.clone()];
+    let path: f32 = in_window.iter().map(|c| c.change).sum();
+    let biggest = in_window.iter().map(|c| c.change).fold(0f32, f32::max);
     if top.drift < STRAIGHTNESS * path || biggest * MIN_SPREAD > top.drift {
         return None;
     }
     // The second before the window and the second after it, each on its
     // own: a pan or zoom that starts (or stops) drifts steadily on one side
     // and goes on drifting there; a dissolve is calm on both.
-    let before = changes.partition_point(|c| c.time < changes[*window.start()].time - 1.0);
-    let after = changes.partition_point(|c| c.time <= top.time + 1.0);
-    let side = |range: std::ops::Range<usize>| {
-        let mut d: Vec<f32> = changes[range].iter().map(|c| c.drift).collect();
-        median(&mut d)
+    let before =
+        changes.partition_point(|c| c.time < changes[window.start].time - 1.0)..window.start;
+    let after = window.end..changes.partition_point(|c| c.time <= top.time + 1.0);
+    let median_of = |range: std::ops::Range<usize>, f: fn(&FrameChange) -> f32| {
+        let mut v: Vec<f32> = changes[range].iter().map(f).collect();
+        median(&mut v)
     };
-    let typical = side(before..*window.start())
-        .max(side(top_i + 1..after))
+    let typical = median_of(before.clone(), |c| c.drift)
+        .max(median_of(after.clone(), |c| c.drift))
         .max(0.002);
     if top.drift < QUIET_JUMP_FACTOR * cfg.cut_ratio * typical {
         return None;
     }
-    let around = |k: usize| changes[k].time >= a - 1.0 && changes[k].time <= b + 1.0;
-    let outside = |k: &usize| around(*k) && !window.contains(k);
-    // Reach: the window, widened over neighbours still changing more than
-    // the calm frames do (a dissolve's first and last frames).
-    let mut calm: Vec<f32> = (0..changes.len())
-        .filter(outside)
-        .map(|k| changes[k].change)
-        .collect();
-    let bar = CALM_CHANGE_FACTOR * median(&mut calm).max(1e-4);
-    let (mut first, mut last) = (*window.start(), *window.end());
-    // The window may hold calm frames at either end; the dissolve is the
-    // changing frames in it…
-    while first < last && changes[first].change <= bar {
-        first += 1;
-    }
-    while last > first && changes[last].change <= bar {
-        last -= 1;
-    }
-    // …and the changing frames just beside it.
-    let span = window.end() - window.start();
-    while first > 0 && first + span > *window.start() && changes[first - 1].change > bar {
-        first -= 1;
-    }
-    while last + 1 < changes.len() && last < window.end() + span && changes[last + 1].change > bar {
-        last += 1;
-    }
-    // From the last frame of the old picture to the first of the new.
-    let from = changes[first.saturating_sub(1)].time;
-    Some((from, changes[last].time))
+    // A calm frame's change: the typical change on both sides together.
+    let calm = {
+        let mut v: Vec<f32> = changes[before]
+            .iter()
+            .chain(&changes[after])
+            .map(|c| c.change)
+            .collect();
+        median(&mut v).max(1e-4)
+    };
+    Some(dissolve_extent(changes, window, CALM_CHANGE_FACTOR * calm))
 }
 
-/// The frames whose changes make up the drift of frame `k`: the
-/// `drift_frames` ending at `k`.
-fn window_before(changes: &[FrameChange], k: usize) -> Option<std::ops::RangeInclusive<usize>> {
-    let n = usize::from(changes.get(k)?.drift_frames);
-    (n > 0 && n <= k + 1).then(|| k + 1 - n..=k)
+/// Where a dissolve whose drift spans `window` begins and ends: the frames
+/// of the window that change more than `bar` (its ends may be calm), widened
+/// by up to a window's length over the changing frames beside it (a
+/// dissolve's first and last frames); from the last frame of the old picture
+/// to the first of the new.
+fn dissolve_extent(
+    changes: &[FrameChange],
+    window: std::ops::Range<usize>,
+    bar: f32,
+) -> (f64, f64) {
+    let changing = |k: usize| changes[k].change > bar;
+    let (mut first, mut last) = (window.start, window.end - 1);
+    while first < last && !changing(first) {
+        first += 1;
+    }
+    while last > first && !changing(last) {
+        last -= 1;
+    }
+    let reach = window.len();
+    let lowest = window.start.saturating_sub(reach);
+    while first > lowest && changing(first - 1) {
+        first -= 1;
+    }
+    let highest = (window.end - 1 + reach).min(changes.len() - 1);
+    while last < highest && changing(last + 1) {
+        last += 1;
+    }
+    (changes[first.saturating_sub(1)].time, changes[last].time)
+}
+
+/// The index of the frame in the step `(a, b]` with the largest `value`.
+fn largest_in_step(
+    changes: &[FrameChange],
+    a: f64,
+    b: f64,
+    value: impl Fn(&FrameChange) -> f32,
+) -> Option<usize> {
+    let lo = changes.partition_point(|c| c.time <= a);
+    let hi = changes.partition_point(|c| c.time <= b);
+    (lo..hi).max_by(|&x, &y| value(&changes[x]).total_cmp(&value(&changes[y])))
 }
 
 /// A dissolve's drift is at least this share of its path.
@@ -471,14 +466,8 @@ fn hard_cut_by(
     cfg: &SegmentConfig,
     ratio: f32,
 ) -> Option<f64> {
-    let lo = changes.partition_point(|c| c.time <= a);
-    let hi = changes.partition_point(|c| c.time <= b);
-    let (top_i, top) = changes
-        .get(lo..hi)?
-        .iter()
-        .enumerate()
-        .max_by(|x, y| x.1.change.total_cmp(&y.1.change))
-        .map(|(k, c)| (k + lo, c))?;
+    let top_i = largest_in_step(changes, a, b, |c| c.change)?;
+    let top = &changes[top_i];
     if top.change < cfg.cut_min_change {
         return None;
     }
